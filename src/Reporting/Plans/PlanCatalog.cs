@@ -1,0 +1,58 @@
+using ChuyenDoiSo.Reporting.Calendar;
+
+namespace ChuyenDoiSo.Reporting.Plans;
+
+/// <summary>The plans a hub knows, with the holiday calendar their due dates use.</summary>
+public sealed class PlanCatalog
+{
+    private readonly Dictionary<string, Plan> _plans;
+
+    public PlanCatalog(IEnumerable<Plan> plans, HolidayCalendar holidays, IReadOnlyList<PlanProblem>? warnings = null)
+    {
+        _plans = plans.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Holidays = holidays;
+        Warnings = warnings ?? [];
+    }
+
+    public HolidayCalendar Holidays { get; }
+    public IReadOnlyList<PlanProblem> Warnings { get; }
+    public IEnumerable<Plan> Plans => _plans.Values.OrderBy(p => p.Id, StringComparer.Ordinal);
+
+    public Plan? Find(string id) => _plans.GetValueOrDefault(id);
+
+    public IReadOnlyList<ReportingPeriod> CalendarFor(Plan plan, int? year = null) =>
+        ReportingCalendar.For(year ?? plan.Year, plan.EffectiveCalendar, Holidays);
+
+    public ReportingPeriod? FindPeriod(Plan plan, string period) =>
+        ReportingCalendar.Find(period, plan.EffectiveCalendar, Holidays);
+
+    /// <summary>
+    /// Loads every *.json plan in a folder (the schema excepted) and holidays from its holidays/ subfolder.
+    /// Throws <see cref="PlanFileException"/> listing every error of every file; warnings are kept.
+    /// </summary>
+    public static PlanCatalog LoadFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new PlanFileException(folder, "$", "expected a folder of plan files (seeds/), but it does not exist");
+        var holidays = HolidayCalendar.LoadFolder(Path.Combine(folder, "holidays"));
+        var plans = new List<Plan>();
+        var problems = new List<PlanProblem>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var result = PlanValidator.Load(file);
+            problems.AddRange(result.Problems);
+            if (result.IsValid)
+            {
+                if (plans.Any(p => p.Id == result.Plan!.Id))
+                    problems.Add(new PlanProblem(file, "$.id", $"duplicate plan id \"{result.Plan!.Id}\" (another file already has it)"));
+                else
+                    plans.Add(result.Plan!);
+            }
+        }
+        foreach (var plan in plans)
+            if (!holidays.HasYear(plan.Year))
+                problems.Add(new PlanProblem(Path.Combine(folder, "holidays"), "$", $"no holiday data for {plan.Year} (plan {plan.Id}): due dates move over weekends only", IsWarning: true));
+        if (problems.Any(p => !p.IsWarning)) throw new PlanFileException(problems);
+        return new PlanCatalog(plans, holidays, problems);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChuyenDoiSo.Reporting.Calendar;
+
+namespace ChuyenDoiSo.Reporting.Plans;
+
+/// <summary>The result of reading one plan file: the plan when usable, and every problem found.</summary>
+public sealed record PlanLoadResult(string File, Plan? Plan, IReadOnlyList<PlanProblem> Problems)
+{
+    public bool IsValid => Plan is not null && Problems.All(p => p.IsWarning);
+    public IEnumerable<PlanProblem> Errors => Problems.Where(p => !p.IsWarning);
+    public IEnumerable<PlanProblem> Warnings => Problems.Where(p => p.IsWarning);
+}
+
+/// <summary>Reads and checks plan files. Every problem names the file, the JSON path and what was expected.</summary>
+public static partial class PlanValidator
+{
+    /// <summary>A stated percentage may differ from its counts by this many percentage points before it is flagged.</summary>
+    public const decimal StatedRateTolerance = 0.5m;
+
+    public static PlanLoadResult Load(string file)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(file);
+        }
+        catch (IOException e)
+        {
+            return new PlanLoadResult(file, null, [new PlanProblem(file, "$", $"cannot read the file: {e.Message}")]);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return new PlanLoadResult(file, null, [new PlanProblem(file, "$", $"cannot read the file: {e.Message}")]);
+        }
+        return Parse(file, json);
+    }
+
+    public static PlanLoadResult Parse(string file, string json)
+    {
+        Plan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize<Plan>(json, PlanJson.Options);
+        }
+        catch (JsonException e)
+        {
+            return new PlanLoadResult(file, null, [new PlanProblem(file, e.Path ?? "$", Describe(e))]);
+        }
+        if (plan is null)
+            return new PlanLoadResult(file, null, [new PlanProblem(file, "$", "expected a plan object, got null")]);
+        var problems = Check(file, plan);
+        return new PlanLoadResult(file, plan, problems);
+    }
+
+    /// <summary>Semantic checks over a parsed plan: references, uniqueness, ops, timeframes, stated rates.</summary>
+    public static IReadOnlyList<PlanProblem> Check(string file, Plan plan)
+    {
+        var problems = new List<PlanProblem>();
+        void Error(string path, string message) => problems.Add(new PlanProblem(file, path, message));
+        void Warn(string path, string message) => problems.Add(new PlanProblem(file, path, message, IsWarning: true));
+
+        if (!IdRegex().IsMatch(plan.Id))
+            Error("$.id", $"expected a lower-case id ending in the plan year, such as \"binh-chuong-2026\", got \"{plan.Id}\"");
+        else if (!plan.Id.EndsWith($"-{plan.Year}", StringComparison.Ordinal))
+            Error("$.id", $"expected the id to end with the plan year -{plan.Year}, got \"{plan.Id}\"");
+
+        var departments = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Departments.Count; i++)
+        {
+            var d = plan.Departments[i];
+            if (!departments.Add(d.Code)) Error($"$.departments[{i}].code", $"duplicate department code \"{d.Code}\"");
+            if (!DepartmentCodeRegex().IsMatch(d.Code)) Error($"$.departments[{i}].code", $"expected A-Z, 0-9 and _, got \"{d.Code}\"");
+            if (!d.Email.Contains('@', StringComparison.Ordinal)) Error($"$.departments[{i}].email", $"expected an email address, got \"{d.Email}\"");
+        }
+        if (plan.Departments.Count == 0) Error("$.departments", "expected at least one department");
+
+        void CheckDepartmentRef(string path, string code)
+        {
+            if (!departments.Contains(code))
+                Error(path, $"unknown department \"{code}\"; expected one of {string.Join(", ", plan.Departments.Select(d => d.Code))}");
+        }
+
+        var indicators = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Indicators.Count; i++)
+        {
+            var ind = plan.Indicators[i];
+            var path = $"$.indicators[{i}]";
+            if (!indicators.Add(ind.Code)) Error($"{path}.code", $"duplicate indicator code \"{ind.Code}\"");
+            if (!IndicatorTarget.Ops.Contains(ind.Target.Op))
+                Error($"{path}.target.op", $"unknown op \"{ind.Target.Op}\"; expected one of >=, >, <=, <, =, done");
+            else if (ind.Target.Op != "done" && ind.Target.Value is null)
+                Error($"{path}.target.value", $"expected a number for op \"{ind.Target.Op}\"");
+            if (ind.IsPercentage && ind.Target.Value is < 0 or > 100)
+                Error($"{path}.target.value", $"expected a percentage 0–100, got {ind.Target.Value}");
+            if (ind.Aggregation is not (null or "sum" or "latest" or "ratio"))
+                Error($"{path}.aggregation", $"unknown aggregation \"{ind.Aggregation}\"; expected sum, latest or ratio");
+            CheckDepartmentRef($"{path}.lead", ind.Lead);
+            for (var c = 0; c < ind.Coordinators.Count; c++) CheckDepartmentRef($"{path}.coordinators[{c}]", ind.Coordinators[c]);
+        }
+
+        var tasks = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Tasks.Count; i++)
+        {
+            var t = plan.Tasks[i];
+            var path = $"$.tasks[{i}]";
+            if (!tasks.Add(t.Code)) Error($"{path}.code", $"duplicate task code \"{t.Code}\"");
+            CheckDepartmentRef($"{path}.lead", t.Lead);
+            for (var c = 0; c < t.Coordinators.Count; c++) CheckDepartmentRef($"{path}.coordinators[{c}]", t.Coordinators[c]);
+            if (!TimeframeParser.TryParse(t.Timeframe, plan.Year, out var timeframe, out var error))
+                Error($"{path}.timeframe", error);
+            else if (timeframe.Year != plan.Year)
+                Error($"{path}.timeframe", $"period outside the plan's year: \"{t.Timeframe}\" is in {timeframe.Year}, expected {plan.Year}");
+        }
+
+        for (var i = 0; i < plan.Budget.Count; i++)
+            if (plan.Budget[i].AmountMillionVnd < 0)
+                Error($"$.budget[{i}].amountMillionVnd", $"expected a non-negative amount, got {plan.Budget[i].AmountMillionVnd}");
+
+        var statistics = plan.Statistics.ToDictionary(s => s.Code, StringComparer.Ordinal);
+        if (statistics.Count != plan.Statistics.Count)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < plan.Statistics.Count; i++)
+                if (!seen.Add(plan.Statistics[i].Code)) Error($"$.statistics[{i}].code", $"duplicate statistic code \"{plan.Statistics[i].Code}\"");
+        }
+        for (var i = 0; i < plan.Statistics.Count; i++)
+        {
+            var s = plan.Statistics[i];
+            if (s.Of is null) continue;
+            if (!statistics.TryGetValue(s.Of, out var of))
+            {
+                Error($"$.statistics[{i}].of", $"unknown statistic \"{s.Of}\"; expected one of this plan's statistic codes");
+                continue;
+            }
+            if (s.StatedPercent is { } stated && of.Value != 0)
+            {
+                var computed = Math.Round(s.Value / of.Value * 100m, 2);
+                if (Math.Abs(computed - stated) > StatedRateTolerance)
+                    Warn($"$.statistics[{i}].statedPercent",
+                        $"stated rate {Format(stated)}% disagrees with its counts: {Format(s.Value)} of {Format(of.Value)} ({s.Of}) is {Format(computed)}%");
+            }
+        }
+
+        var calendar = plan.EffectiveCalendar;
+        for (var i = 0; i < calendar.MonthlyMonths.Count; i++)
+            if (calendar.MonthlyMonths[i] is < 1 or > 12 || calendar.MonthlyMonths[i] % 3 == 0)
+                Error($"$.calendar.monthlyMonths[{i}]", $"expected a month 1–12 that is not a quarter's last month, got {calendar.MonthlyMonths[i]}");
+        if (calendar.CutOffDaysBeforeDue < 1 || calendar.CutOffDaysBeforeDue >= Math.Min(calendar.MonthlyDueDay, calendar.CumulativeDueDay) + 14)
+            Error("$.calendar.cutOffDaysBeforeDue", $"expected 1 or more days that keep the cut-off before the due date, got {calendar.CutOffDaysBeforeDue}");
+        if (!TimeOnly.TryParseExact(calendar.SendTime, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            Error("$.calendar.sendTime", $"expected HH:mm, got \"{calendar.SendTime}\"");
+        for (var i = 0; i < plan.Channels.Count; i++)
+            if (plan.Channels[i] is not ("email" or "forward"))
+                Error($"$.delivery.channels[{i}]", $"unknown channel \"{plan.Channels[i]}\"; expected email or forward");
+
+        return problems;
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        // System.Text.Json appends its own path and position; the path is reported separately.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        if (e.LineNumber is { } line) message += $" (line {line + 1})";
+        return message;
+    }
+
+    private static string Format(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[a-z0-9-]+-[0-9]{4}$")]
+    private static partial Regex IdRegex();
+    [GeneratedRegex("^[A-Z0-9_]+$")]
+    private static partial Regex DepartmentCodeRegex();
+}
