@@ -1,0 +1,83 @@
+using ChuyenDoiSo.Reporting.Storage;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace ChuyenDoiSo.Reporting.Compile;
+
+/// <summary>One indicator value from the current (not superseded) update of a department for a period.</summary>
+public sealed record IndicatorRow(string Department, string Period, DateTimeOffset ReceivedAt, string Code, decimal? Value, decimal? Numerator, decimal? Denominator, decimal? StatedValue);
+
+public sealed record TaskRow(string Department, string Period, DateTimeOffset ReceivedAt, string Code, string Status, decimal? Progress, string? Note);
+
+public sealed record StatisticRow(string Department, string Period, string Code, decimal Value);
+
+public sealed record NarrativeRow(string Department, DateTimeOffset ReceivedAt, string? Results, string? Difficulties, string? Proposals);
+
+/// <summary>When a department first reported for a period, as an instant and as a local date.</summary>
+public sealed record FirstReceiptRow(string Department, DateTimeOffset FirstReceivedAt, DateOnly FirstReceivedDate);
+
+/// <summary>The Dapper queries compilation runs. "Current" is the newest update per department and period.</summary>
+public sealed class CompileQueries(SqliteConnection connection)
+{
+    public IReadOnlyList<IndicatorRow> Indicators(string planId, IReadOnlyList<string> periods) =>
+        connection.Query<IndicatorRow>(Sql.Indicators, new { planId, periods }).AsList();
+
+    public IReadOnlyList<TaskRow> Tasks(string planId, IReadOnlyList<string> periods) =>
+        connection.Query<TaskRow>(Sql.Tasks, new { planId, periods }).AsList();
+
+    public IReadOnlyList<StatisticRow> Statistics(string planId, IReadOnlyList<string> periods) =>
+        connection.Query<StatisticRow>(Sql.Statistics, new { planId, periods }).AsList();
+
+    public IReadOnlyList<NarrativeRow> Narratives(string planId, string period) =>
+        connection.Query<NarrativeRow>(Sql.Narratives, new { planId, periods = new[] { period } }).AsList();
+
+    public IReadOnlyList<FirstReceiptRow> FirstReceipts(string planId, string period) =>
+        connection.Query<FirstReceiptRow>(Sql.FirstReceipts, new { planId, period }).AsList();
+
+    private static class Sql
+    {
+        private const string Current = """
+            WITH current AS (
+                SELECT id, department, period, received_at, narrative_results, narrative_difficulties, narrative_proposals
+                FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY department, period ORDER BY received_at DESC, id DESC) AS rn
+                      FROM submissions s
+                      WHERE plan_id = @planId AND period IN @periods)
+                WHERE rn = 1)
+            """;
+
+        public const string Indicators = Current + """
+
+            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, i.code AS Code,
+                   i.value AS Value, i.numerator AS Numerator, i.denominator AS Denominator, i.stated_value AS StatedValue
+            FROM current c JOIN submission_indicators i ON i.submission_id = c.id
+            """;
+
+        public const string Tasks = Current + """
+
+            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, t.code AS Code,
+                   t.status AS Status, t.progress AS Progress, t.note AS Note
+            FROM current c JOIN submission_tasks t ON t.submission_id = c.id
+            """;
+
+        public const string Statistics = Current + """
+
+            SELECT c.department AS Department, c.period AS Period, st.code AS Code, st.value AS Value
+            FROM current c JOIN submission_statistics st ON st.submission_id = c.id
+            """;
+
+        public const string Narratives = Current + """
+
+            SELECT department AS Department, received_at AS ReceivedAt, narrative_results AS Results,
+                   narrative_difficulties AS Difficulties, narrative_proposals AS Proposals
+            FROM current
+            ORDER BY department
+            """;
+
+        public const string FirstReceipts = """
+            SELECT department AS Department, MIN(received_at) AS FirstReceivedAt, MIN(received_date) AS FirstReceivedDate
+            FROM submissions
+            WHERE plan_id = @planId AND period = @period
+            GROUP BY department
+            """;
+    }
+}
