@@ -5,16 +5,53 @@ using Microsoft.Data.Sqlite;
 namespace ChuyenDoiSo.Reporting.Compile;
 
 /// <summary>One indicator value from the current (not superseded) update of a department for a period.</summary>
-public sealed record IndicatorRow(string Department, string Period, DateTimeOffset ReceivedAt, string Code, decimal? Value, decimal? Numerator, decimal? Denominator, decimal? StatedValue);
+public sealed record IndicatorRow
+{
+    public string Department { get; init; } = "";
+    public string Period { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string Code { get; init; } = "";
+    public decimal? Value { get; init; }
+    public decimal? Numerator { get; init; }
+    public decimal? Denominator { get; init; }
+    public decimal? StatedValue { get; init; }
+}
 
-public sealed record TaskRow(string Department, string Period, DateTimeOffset ReceivedAt, string Code, string Status, decimal? Progress, string? Note);
+public sealed record TaskRow
+{
+    public string Department { get; init; } = "";
+    public string Period { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string Code { get; init; } = "";
+    public string Status { get; init; } = "";
+    public decimal? Progress { get; init; }
+    public string? Note { get; init; }
+}
 
-public sealed record StatisticRow(string Department, string Period, string Code, decimal Value);
+public sealed record StatisticRow
+{
+    public string Department { get; init; } = "";
+    public string Period { get; init; } = "";
+    public string Code { get; init; } = "";
+    public decimal Value { get; init; }
+}
 
-public sealed record NarrativeRow(string Department, DateTimeOffset ReceivedAt, string? Results, string? Difficulties, string? Proposals);
+public sealed record NarrativeRow
+{
+    public string Department { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string? Results { get; init; }
+    public string? Difficulties { get; init; }
+    public string? Proposals { get; init; }
+}
 
 /// <summary>When a department first reported for a period, as an instant and as a local date.</summary>
-public sealed record FirstReceiptRow(string Department, DateTimeOffset FirstReceivedAt, DateOnly FirstReceivedDate);
+public sealed record FirstReceiptRow
+{
+    public string Department { get; init; } = "";
+    public DateTimeOffset FirstReceivedAt { get; init; }
+    public DateOnly FirstReceivedDate { get; init; }
+}
 
 /// <summary>The Dapper queries compilation runs. "Current" is the newest update per department and period.</summary>
 public sealed class CompileQueries(SqliteConnection connection)

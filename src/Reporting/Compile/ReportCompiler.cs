@@ -64,7 +64,7 @@ public static class ReportCompiler
             .Select(g => new StatisticResult(g.Key, g.Sum(s => s.Value)))
             .ToList();
 
-        var submissions = Timeliness(plan, period, tasks, queries.FirstReceipts(plan.Id, period.Period));
+        var submissions = SubmissionTimeliness.For(plan, period, queries.FirstReceipts(plan.Id, period.Period));
         foreach (var missing in submissions.Where(s => s.Expected && s.Status == SubmissionStatus.Missing))
             warnings.Add(new ReportWarning("department_silent", $"{missing.Department.Name} chưa gửi báo cáo kỳ {period.Period}."));
 
@@ -97,30 +97,6 @@ public static class ReportCompiler
             Narratives = narratives,
             NextPeriodTasks = nextTasks,
         };
-    }
-
-    /// <summary>Departments expected: leads of the plan's indicators and of the tasks active in the window; plus any that reported.</summary>
-    private static List<SubmissionResult> Timeliness(Plan plan, ReportingPeriod period, IReadOnlyList<TaskResult> tasks, IReadOnlyList<FirstReceiptRow> receipts)
-    {
-        var expected = plan.Indicators.Select(i => i.Lead)
-            .Concat(tasks.Where(t => t.Timeframe.Overlaps(period.WindowStart, period.CutOff)).Select(t => t.Task.Lead))
-            .ToHashSet(StringComparer.Ordinal);
-        var byDepartment = receipts.ToDictionary(r => r.Department, StringComparer.Ordinal);
-        var result = new List<SubmissionResult>();
-        foreach (var department in plan.Departments)
-        {
-            var isExpected = expected.Contains(department.Code);
-            if (byDepartment.TryGetValue(department.Code, out var receipt))
-            {
-                var status = receipt.FirstReceivedDate <= period.DepartmentDueDate ? SubmissionStatus.OnTime : SubmissionStatus.Late;
-                result.Add(new SubmissionResult(department, status, receipt.FirstReceivedAt, isExpected));
-            }
-            else if (isExpected)
-            {
-                result.Add(new SubmissionResult(department, SubmissionStatus.Missing, null, true));
-            }
-        }
-        return result;
     }
 
     private sealed record WindowData(

@@ -141,7 +141,11 @@ public sealed class IngestStore(HubDatabase database)
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private sealed record StoredRow(long Id, string ContentHash);
+    private sealed record StoredRow
+{
+    public long Id { get; init; }
+    public string ContentHash { get; init; } = "";
+}
 
     private static class Sql
     {

@@ -15,6 +15,8 @@ public static class PlanJson
     {
         // A typo in a hand-edited plan must fail loudly, not vanish.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // "2025" is not 2025: a hand-edited plan gets the type the schema says, or an error.
+        NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         AllowTrailingCommas = true,

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ChuyenDoiSo.Contracts;
+using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Ingest;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Cli;
+using ChuyenDoiSo.Workers.Demo;
+using ChuyenDoiSo.Workers.Wiring;
+using MassTransit;
+
+namespace ChuyenDoiSo.Workers.Bench;
+
+/// <summary>Pushes N updates through the in-memory bus into a fresh SQLite file, then compiles every report.</summary>
+public static class EmbeddedBench
+{
+    public static async Task<int> RunAsync(ParseResult parse, int count, CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), $"chuyendoiso-bench-{Guid.NewGuid():N}");
+        var builder = CliSupport.CreateBuilder(parse);
+        builder.Configuration["Hub:Data"] = dataDir;
+        builder.AddReportingHub().AddMessaging();
+        using var host = builder.Build();
+        var catalog = host.Services.GetRequiredService<PlanCatalog>();
+        var database = host.Services.GetRequiredService<HubDatabase>();
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            // Real-shaped updates: the demo's, renumbered until there are enough.
+            var templates = catalog.Plans.SelectMany(p => DemoData.Generate(catalog, p, 7)).Where(u => u.Kind is "on_time" or "late").Select(u => u.Message).ToList();
+            var messages = Enumerable.Range(0, count).Select(i => templates[i % templates.Count] with { MessageId = Guid.NewGuid() }).ToList();
+            var bus = host.Services.GetRequiredService<IBus>();
+
+            var sw = Stopwatch.StartNew();
+            const int window = 2_000;
+            for (var i = 0; i < messages.Count; i += window)
+                await Task.WhenAll(messages.Skip(i).Take(window).Select(m => bus.Publish(m, cancellationToken)));
+            var publishSeconds = sw.Elapsed.TotalSeconds;
+            long stored;
+            do
+            {
+                await Task.Delay(20, cancellationToken);
+                using var connection = database.Open();
+                stored = new IngestQueries(connection).CountReceiptsAfter(0);
+            } while (stored < count && sw.Elapsed < TimeSpan.FromMinutes(10));
+            var ingestSeconds = sw.Elapsed.TotalSeconds;
+
+            sw.Restart();
+            var reports = 0;
+            using (var connection = database.Open())
+            {
+                foreach (var plan in catalog.Plans)
+                    foreach (var period in catalog.CalendarFor(plan))
+                    {
+                        ReportCompiler.Compile(connection, catalog, plan, period.Period);
+                        reports++;
+                    }
+            }
+            var compileSeconds = sw.Elapsed.TotalSeconds;
+
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            Console.WriteLine($"updates: {count:N0} ({stored:N0} receipts), batch {CliSupport.Options(host.Services).Ingest.BatchSize}");
+            Console.WriteLine($"publish: {publishSeconds:0.00} s; publish+store: {ingestSeconds:0.00} s = {count / ingestSeconds:N0} updates/s");
+            Console.WriteLine($"compile: {reports} reports in {compileSeconds:0.00} s = {compileSeconds * 1000 / reports:0.0} ms/report");
+            return stored >= count ? 0 : 1;
+        }
+        finally
+        {
+            await host.StopAsync(cancellationToken);
+            SqliteCleanup(dataDir);
+        }
+    }
+
+    private static void SqliteCleanup(string dir)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+}

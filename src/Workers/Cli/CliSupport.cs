@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Workers.Wiring;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>A mistake a user can make: printed as one line on stderr, exit code 2, never a stack trace.</summary>
+public sealed class UserException(string message) : Exception(message)
+{
+    public UserException()
+        : this("invalid input")
+    {
+    }
+
+    public UserException(string message, Exception innerException)
+        : this(message + ": " + innerException.Message)
+    {
+    }
+}
+
+/// <summary>Options every verb shares, and the host the verbs run in.</summary>
+public static class CliSupport
+{
+    public static readonly Option<string?> Data = new("--data") { Description = "Data folder (SQLite files, reports, .eml pickup). Default: ./data", Recursive = true };
+    public static readonly Option<string?> Seeds = new("--seeds") { Description = "Folder of plan files. Default: ./seeds, else the copy beside the program", Recursive = true };
+
+    public static Option<string> Format(string defaultValue, params string[] allowed)
+    {
+        var option = new Option<string>("--format") { Description = $"Output format: {string.Join(", ", allowed)}", DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    /// <summary>Builds the hub's host for a verb: configuration from appsettings.json and Hub__* variables, with --data/--seeds on top.</summary>
+    public static HostApplicationBuilder CreateBuilder(ParseResult parse, LogLevel logLevel = LogLevel.Warning)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            ApplicationName = "ChuyenDoiSo.Workers",
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        var overrides = new Dictionary<string, string?>();
+        if (parse.GetValue(Data) is { } data) overrides["Hub:Data"] = data;
+        if (parse.GetValue(Seeds) is { } seeds) overrides["Hub:Seeds"] = seeds;
+        builder.Configuration.AddInMemoryCollection(overrides);
+        // Verbs print their own results; the log says only what needs attention. `run` logs at Information.
+        builder.Configuration["Logging:LogLevel:Default"] = logLevel.ToString();
+        builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = logLevel.ToString();
+        builder.Configuration["Logging:LogLevel:MassTransit"] = (logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning).ToString();
+        return builder;
+    }
+
+    public static HubOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<HubOptions>>().Value;
+
+    public static PlanCatalog LoadCatalog(IServiceProvider services) => services.GetRequiredService<PlanCatalog>();
+
+    public static Plan RequirePlan(PlanCatalog catalog, string id) =>
+        catalog.Find(id) ?? throw new UserException($"unknown plan \"{id}\"; expected one of {string.Join(", ", catalog.Plans.Select(p => p.Id))}");
+
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Plain aligned columns for the table formats.</summary>
+    public static string Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = rows.ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        void Line(IReadOnlyList<string> cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        Line(headers);
+        Line(widths.Select(w => new string('-', w)).ToList());
+        foreach (var row in all) Line(row);
+        return sb.ToString();
+    }
+}

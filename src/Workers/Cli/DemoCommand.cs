@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Ingest;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Demo;
+using ChuyenDoiSo.Workers.Ingest;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>demo: the whole job on the embedded default, from generated updates to every report of every plan.</summary>
+public static class DemoCommand
+{
+    public static Command Demo()
+    {
+        var output = new Option<string?>("--out") { Description = "Where the reports go (default: <data>/demo)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated updates", DefaultValueFactory = _ => 2026 };
+        var command = new Command("demo", "Generate a year of department updates for the five plans, put them through the bus, compile and render every report") { output, seed };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var builder = CliSupport.CreateBuilder(parse);
+            // The generated invalid updates are meant to be rejected; the summary counts them.
+            builder.Configuration["Logging:LogLevel:ChuyenDoiSo.Workers.Ingest"] = "Error";
+            builder.AddReportingHub().AddMessaging();
+            builder.Services.AddSingleton<LocalIngest>();
+            builder.Services.AddSingleton<ReportProducer>();
+            using var host = builder.Build();
+            var options = CliSupport.Options(host.Services);
+            var outDir = parse.GetValue(output) ?? Path.Combine(options.Data, "demo");
+            var catalog = host.Services.GetRequiredService<PlanCatalog>();
+            foreach (var warning in catalog.Warnings) Console.Error.WriteLine(warning);
+            await host.StartAsync(cancellationToken);
+
+            var ingest = host.Services.GetRequiredService<LocalIngest>();
+            var producer = host.Services.GetRequiredService<ReportProducer>();
+            var rows = new List<IReadOnlyList<string>>();
+            var started = DateTime.UtcNow;
+            var totalFiles = 0;
+            foreach (var plan in catalog.Plans)
+            {
+                var updates = DemoData.Generate(catalog, plan, parse.GetValue(seed));
+                var items = updates.Select((u, i) => ($"{plan.Id}#{i}", new ReadSubmission(u.Message, [], JsonSerializer.Serialize(u.Message, PlanJson.Options), u.Message.MessageId), (DateTimeOffset?)u.ReceivedAt)).ToList();
+                var results = await ingest.SendAsync(items, TimeSpan.FromMinutes(2), cancellationToken);
+                var counts = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
+
+                int onTime = 0, late = 0, missing = 0;
+                foreach (var period in catalog.CalendarFor(plan))
+                {
+                    var outputs = producer.Produce(plan, period.Period, period.AdjustedDueDate);
+                    onTime += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.OnTime);
+                    late += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Late);
+                    missing += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Missing);
+                    totalFiles += (await ReportProducer.WriteAsync(outputs, Path.Combine(outDir, plan.Id), cancellationToken)).Count;
+                }
+                rows.Add([plan.Id, I(catalog.CalendarFor(plan).Count), I(results.Count), I(counts.GetValueOrDefault("accepted")), I(counts.GetValueOrDefault("duplicate")),
+                    I(counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict")), I(onTime), I(late), I(missing)]);
+            }
+            await host.StopAsync(cancellationToken);
+
+            Console.Write(CliSupport.Table(["plan", "reports", "updates", "accepted", "duplicate", "rejected", "on time", "late", "missing"], rows));
+            Console.WriteLine();
+            Console.WriteLine($"{totalFiles} files (DOCX, HTML, JSON, .eml per report) in {Path.GetFullPath(outDir)}");
+            Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
+            Console.WriteLine("next: status --format table | compile --plan binh-chuong-2026 --period 2026-Q1 --format docx --out q1.docx");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

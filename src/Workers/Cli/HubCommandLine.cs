@@ -1,0 +1,62 @@
+using System.CommandLine;
+using ChuyenDoiSo.Reporting.Plans;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>The verbs: a contract users and later work rely on. Mistakes exit 2 with one line on stderr.</summary>
+public static class HubCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ChuyenDoiSo reporting hub: department updates in, official commune reports out.")
+        {
+            PlanCommands.Plans(),
+            PlanCommands.Calendar(),
+            PlanCommands.Validate(),
+            IngestCommands.Ingest(),
+            IngestCommands.Status(),
+            CompileCommands.Compile(),
+            DemoCommand.Demo(),
+            RunCommand.Run(),
+            BenchCommand.Bench(),
+        };
+        root.Options.Add(CliSupport.Data);
+        root.Options.Add(CliSupport.Seeds);
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return 2;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UserException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (PlanFileException e)
+        {
+            foreach (var problem in e.Problems) Console.Error.WriteLine(problem);
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HUB_DEBUG") is null)
+        {
+            // A fault of ours, not the user's: one line, and HUB_DEBUG=1 shows the stack trace.
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (set HUB_DEBUG=1 for details)");
+            return 1;
+        }
+    }
+}

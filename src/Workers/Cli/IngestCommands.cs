@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Ingest;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Ingest;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>ingest and status.</summary>
+public static class IngestCommands
+{
+    public static Command Ingest()
+    {
+        var file = new Option<string?>("--file") { Description = "A JSON file holding one update or an array of updates" };
+        var dir = new Option<string?>("--dir") { Description = "A folder of such files (*.json)" };
+        var receivedAt = new Option<string?>("--received-at") { Description = "When a paper report actually arrived (ISO-8601, e.g. 2026-03-04T10:00:00+07:00); timeliness is judged by it" };
+        var command = new Command("ingest", "Put department updates through the bus into the database; prints accepted / duplicate / rejected per message; exit 2 when any is rejected") { file, dir, receivedAt };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var files = Files(parse.GetValue(file), parse.GetValue(dir));
+            DateTimeOffset? at = null;
+            if (parse.GetValue(receivedAt) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                    throw new UserException($"--received-at \"{text}\" is not a date; expected ISO-8601 such as 2026-03-04T10:00:00+07:00");
+                at = parsed;
+            }
+            var items = new List<(string, ReadSubmission, DateTimeOffset?)>();
+            foreach (var f in files)
+            {
+                var read = SubmissionReader.ReadMany(File.ReadAllText(f));
+                for (var i = 0; i < read.Count; i++) items.Add((read.Count == 1 ? f : $"{f}[{i}]", read[i], at));
+            }
+
+            var builder = CliSupport.CreateBuilder(parse);
+            builder.AddReportingHub().AddMessaging();
+            builder.Services.AddSingleton<LocalIngest>();
+            using var host = builder.Build();
+            await host.StartAsync(cancellationToken);
+            var reports = await host.Services.GetRequiredService<LocalIngest>().SendAsync(items, TimeSpan.FromSeconds(30 + items.Count / 100), cancellationToken);
+            await host.StopAsync(cancellationToken);
+
+            foreach (var r in reports)
+            {
+                Console.WriteLine($"{r.Outcome,-10} {r.MessageId?.ToString() ?? "(no id)",-36}  {r.Source}");
+                foreach (var reason in r.Reasons) Console.WriteLine($"           {reason.Field}: {reason.Message} [{reason.Code}]");
+            }
+            var counts = reports.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
+            Console.WriteLine($"accepted {counts.GetValueOrDefault("accepted")}, duplicate {counts.GetValueOrDefault("duplicate")}, rejected {counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict")}" +
+                              (counts.TryGetValue("unconfirmed", out var unconfirmed) ? $", unconfirmed {unconfirmed}" : ""));
+            return reports.Any(r => r.Outcome is not ("accepted" or "duplicate")) ? 2 : 0;
+        });
+        return command;
+    }
+
+    private static List<string> Files(string? file, string? dir)
+    {
+        if (file is null && dir is null) throw new UserException("ingest needs --file F or --dir D");
+        var files = new List<string>();
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new UserException($"--file {file}: no such file");
+            files.Add(file);
+        }
+        if (dir is not null)
+        {
+            if (!Directory.Exists(dir)) throw new UserException($"--dir {dir}: no such folder");
+            files.AddRange(Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal));
+        }
+        return files;
+    }
+
+    public static Command Status()
+    {
+        var format = CliSupport.Format("table", "json", "table");
+        var command = new Command("status", "Counts of accepted, duplicate and rejected updates, and the submission matrix (department × period)") { format };
+        command.SetAction(parse =>
+        {
+            var builder = CliSupport.CreateBuilder(parse);
+            builder.AddReportingHub();
+            using var host = builder.Build();
+            var catalog = host.Services.GetRequiredService<PlanCatalog>();
+            var database = host.Services.GetRequiredService<HubDatabase>();
+            using var connection = database.Open();
+            var queries = new IngestQueries(connection);
+            var counts = queries.OutcomeCounts().ToDictionary(c => c.Outcome, c => c.Count);
+            var firsts = queries.FirstReceipts();
+            var matrix = catalog.Plans.Select(plan => new
+            {
+                plan = plan.Id,
+                periods = catalog.CalendarFor(plan).Select(period => new
+                {
+                    period = period.Period,
+                    departmentDueDate = period.DepartmentDueDate,
+                    departments = SubmissionTimeliness.For(plan, period, IngestQueries.ForPeriod(firsts, plan.Id, period.Period))
+                        .Select(s => new { department = s.Department.Code, status = s.Status, receivedAt = s.ReceivedAt })
+                        .ToList(),
+                }).ToList(),
+            }).ToList();
+            var summary = new
+            {
+                updates = new
+                {
+                    accepted = counts.GetValueOrDefault("accepted"),
+                    duplicate = counts.GetValueOrDefault("duplicate"),
+                    rejected = counts.GetValueOrDefault("rejected"),
+                    conflict = counts.GetValueOrDefault("conflict"),
+                    stored = queries.SubmissionCount(),
+                },
+                submissions = matrix,
+            };
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(summary, PlanJson.Indented));
+                return 0;
+            }
+            Console.WriteLine($"updates: accepted {summary.updates.accepted}, duplicate {summary.updates.duplicate}, rejected {summary.updates.rejected}, conflict {summary.updates.conflict}; stored {summary.updates.stored}");
+            foreach (var plan in matrix)
+            {
+                Console.WriteLine();
+                Console.WriteLine(plan.plan);
+                var departments = plan.periods.SelectMany(p => p.departments.Select(d => d.department)).Distinct().Order(StringComparer.Ordinal).ToList();
+                Console.Write(CliSupport.Table(
+                    ["department", .. plan.periods.Select(p => p.period[5..])],
+                    departments.Select(d => (IReadOnlyList<string>)[d, .. plan.periods.Select(p => Short(p.departments.FirstOrDefault(x => x.department == d)?.status))])));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Short(string? status) => status switch
+    {
+        SubmissionStatus.OnTime => "ok",
+        SubmissionStatus.Late => "LATE",
+        SubmissionStatus.Missing => "--",
+        _ => "",
+    };
+}

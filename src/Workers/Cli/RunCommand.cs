@@ -1,0 +1,25 @@
+using System.CommandLine;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>run: the unattended host.</summary>
+public static class RunCommand
+{
+    public static Command Run()
+    {
+        var command = new Command("run", "Run the hub unattended: consume department updates from the bus and store them");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var builder = CliSupport.CreateBuilder(parse, LogLevel.Information);
+            builder.AddReportingHub().AddMessaging();
+            using var host = builder.Build();
+            var options = CliSupport.Options(host.Services);
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
+            logger.LogInformation("Hub starting: transport {Transport}, data {Data}", options.Transport, Path.GetFullPath(options.Data));
+            await host.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,40 @@
+using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Render;
+using ChuyenDoiSo.Reporting.Storage;
+using MimeKit;
+
+namespace ChuyenDoiSo.Workers.Deliver;
+
+/// <summary>A compiled report in every form the hub sends.</summary>
+public sealed record ReportOutputs(CompiledReport Report, byte[] Docx, string Html, string Json, MimeMessage Email);
+
+/// <summary>Compiles a plan's report for a period and renders it: DOCX, HTML, JSON and the email.</summary>
+public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database)
+{
+    public ReportOutputs Produce(Plan plan, string period, DateOnly issueDate, string from = ReportEmail.DefaultFrom)
+    {
+        CompiledReport report;
+        using (var connection = database.Open()) report = ReportCompiler.Compile(connection, catalog, plan, period);
+        var options = new RenderOptions(issueDate);
+        var docx = DocxReportRenderer.Render(report, options);
+        var html = HtmlReportRenderer.Render(report, options);
+        var json = JsonReportRenderer.Render(report);
+        var email = ReportEmail.Compose(report, html, docx, from, plan.HigherLevel.Email, plan.HigherLevel.Name);
+        return new ReportOutputs(report, docx, html, json, email);
+    }
+
+    /// <summary>Writes the four files to a folder; returns their paths.</summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(ReportOutputs outputs, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var docx = Path.Combine(folder, ReportEmail.FileName(outputs.Report, "docx"));
+        var html = Path.Combine(folder, ReportEmail.FileName(outputs.Report, "html"));
+        var json = Path.Combine(folder, ReportEmail.FileName(outputs.Report, "json"));
+        await File.WriteAllBytesAsync(docx, outputs.Docx, cancellationToken);
+        await File.WriteAllTextAsync(html, outputs.Html, cancellationToken);
+        await File.WriteAllTextAsync(json, outputs.Json, cancellationToken);
+        var eml = await ReportEmail.WriteToPickupAsync(outputs.Email, folder, ReportEmail.FileName(outputs.Report, "eml"), cancellationToken);
+        return [docx, html, json, eml];
+    }
+}

@@ -1,0 +1,42 @@
+namespace ChuyenDoiSo.Workers.Wiring;
+
+/// <summary>The `Hub` configuration section (appsettings.json, Hub__* environment variables, command line).</summary>
+public sealed class HubOptions
+{
+    public const string Section = "Hub";
+
+    /// <summary>Where the SQLite files, reports and the .eml pickup folder live.</summary>
+    public string Data { get; set; } = "data";
+    /// <summary>The folder of plan files; empty: ./seeds when present, else the copy beside the program.</summary>
+    public string? Seeds { get; set; }
+    /// <summary>InMemory (the embedded default) or RabbitMq.</summary>
+    public string Transport { get; set; } = "InMemory";
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+    public IngestOptions Ingest { get; set; } = new();
+
+    public string DatabasePath => Path.Combine(Data, "hub.db");
+    public string PickupDirectory => Path.Combine(Data, "outbox");
+    public string ReportsDirectory => Path.Combine(Data, "reports");
+
+    public string ResolveSeeds()
+    {
+        if (!string.IsNullOrWhiteSpace(Seeds)) return Seeds;
+        return Directory.Exists("seeds") ? "seeds" : Path.Combine(AppContext.BaseDirectory, "seeds");
+    }
+}
+
+public sealed class RabbitMqOptions
+{
+    public string Uri { get; set; } = "amqp://guest:guest@localhost:5672/";
+    public string? ManagementUri { get; set; }
+}
+
+public sealed class IngestOptions
+{
+    /// <summary>Updates that share one SQLite transaction.</summary>
+    public int BatchSize { get; set; } = 200;
+    /// <summary>How long a partial batch waits for more updates.</summary>
+    public int BatchTimeLimitMs { get; set; } = 20;
+    /// <summary>Batches stored at once; SQLite has one writer, so more than one only queues on its lock.</summary>
+    public int ConcurrentBatches { get; set; } = 1;
+}

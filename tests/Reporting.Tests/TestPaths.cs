@@ -1,0 +1,28 @@
+namespace ChuyenDoiSo.Reporting.Tests;
+
+/// <summary>Where the repository and its seed data are, found from the test binaries' folder.</summary>
+public static class TestPaths
+{
+    /// <summary>The folder holding ChuyenDoiSo.sln, found by walking up from AppContext.BaseDirectory.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>&lt;repo&gt;/seeds: the plans as JSON and holidays/YYYY.json.</summary>
+    public static string Seeds => Path.Combine(RepoRoot, "seeds");
+
+    /// <summary>&lt;repo&gt;/seeds/holidays: one YYYY.json per year.</summary>
+    public static string Holidays => Path.Combine(Seeds, "holidays");
+
+    /// <summary>
+    /// &lt;repo&gt;/../shared/seeds: the plans' source text. It lives outside the repository, so a fresh clone
+    /// may not have it; tests that read it say so.
+    /// </summary>
+    public static string SharedSeeds => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "seeds"));
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ChuyenDoiSo.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"no folder containing ChuyenDoiSo.sln above {AppContext.BaseDirectory}");
+    }
+}
