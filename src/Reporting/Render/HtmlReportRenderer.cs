@@ -16,7 +16,7 @@ public static class HtmlReportRenderer
     private const string Layout = "width:100%;border-collapse:collapse;border:0;";
     private const string LayoutCell = "border:0;padding:0;vertical-align:top;text-align:center;";
     private const string Line = "margin:0;";
-    private const string Rule = "margin:2px auto 0 auto;border-top:1px solid #000000;height:0;line-height:0;font-size:0;";
+    private const string Rule = "margin:2px auto 0 auto;border:0;border-top:1px solid #000000;height:0;";
     private const string BodyText = "margin:6pt 0 0 0;text-indent:1cm;text-align:justify;";
     private const string Grid = "width:100%;border-collapse:collapse;font-size:12pt;margin:6pt 0 0 0;";
     private const string GridCell = "border:1px solid #000000;padding:2px 4px;vertical-align:top;";
@@ -33,7 +33,7 @@ public static class HtmlReportRenderer
         Header(html, document);
         html.Append("<p style=\"margin:18pt 0 0 0;text-align:center;font-weight:bold;\">").Append(Encode(document.Title)).Append("</p>\n");
         html.Append("<p style=\"margin:0;text-align:center;font-weight:bold;\">").Append(Encode(document.Subject)).Append("</p>\n");
-        html.Append("<div style=\"width:24%;").Append(Rule).Append("\"></div>\n");
+        html.Append("<hr style=\"width:24%;").Append(Rule).Append("\">\n");
         html.Append("<div style=\"height:12pt;\"></div>\n");
 
         foreach (var block in document.Body)
@@ -79,14 +79,14 @@ public static class HtmlReportRenderer
             .Append("<td style=\"").Append(LayoutCell).Append("width:38%;font-size:13pt;\">\n")
             .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.IssuingBody)).Append("</p>\n")
             .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.IssuingUnit)).Append("</p>\n")
-            .Append("<div style=\"width:30%;").Append(Rule).Append("\"></div>\n")
-            // white-space:pre keeps the blank a draft leaves for the number ("Số:      /BC-UBND").
-            .Append("<p style=\"").Append(Line).Append("margin-top:6pt;white-space:pre;\">").Append(Encode(document.NumberLine)).Append("</p>\n")
+            .Append("<hr style=\"width:30%;").Append(Rule).Append("\">\n")
+            // Non-breaking spaces keep the blank a draft leaves for the number ("Số:      /BC-UBND"); mail clients ignore white-space.
+            .Append("<p style=\"").Append(Line).Append("margin-top:6pt;\">").Append(Encode(document.NumberLine).Replace(" ", "&nbsp;", StringComparison.Ordinal)).Append("</p>\n")
             .Append("</td>\n")
             .Append("<td style=\"").Append(LayoutCell).Append("width:62%;\">\n")
             .Append("<p style=\"").Append(Line).Append("font-weight:bold;font-size:13pt;white-space:nowrap;\">").Append(Encode(document.Nation)).Append("</p>\n")
             .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.Motto)).Append("</p>\n")
-            .Append("<div style=\"width:55%;").Append(Rule).Append("\"></div>\n")
+            .Append("<hr style=\"width:55%;").Append(Rule).Append("\">\n")
             .Append("<p style=\"").Append(Line).Append("margin-top:6pt;font-style:italic;\">").Append(Encode(document.PlaceAndDate)).Append("</p>\n")
             .Append("</td>\n</tr>\n</table>\n");
     }

@@ -331,8 +331,8 @@ public sealed record ReportDocument
     {
         ReportColumn[] columns =
         [
-            new("TT", 450, CellAlign.Center),
-            new("Chỉ tiêu", 3255),
+            new("TT", 500, CellAlign.Center),
+            new("Chỉ tiêu", 3205),
             new("Đơn vị", 700, CellAlign.Center),
             new("Mục tiêu năm", 800, CellAlign.Center),
             new("Kết quả kỳ này", 850, CellAlign.Center),
@@ -384,8 +384,8 @@ public sealed record ReportDocument
     {
         ReportColumn[] columns =
         [
-            new("TT", 450, CellAlign.Center),
-            new("Nhiệm vụ", 3905),
+            new("TT", 500, CellAlign.Center),
+            new("Nhiệm vụ", 3855),
             new("Đơn vị chủ trì", 1600),
             new("Thời gian", 1000, CellAlign.Center),
             new("Tiến độ", 1200),
@@ -477,8 +477,8 @@ public sealed record ReportDocument
     {
         ReportColumn[] columns =
         [
-            new("TT", 450, CellAlign.Center),
-            new("Bộ phận", 4705),
+            new("TT", 500, CellAlign.Center),
+            new("Bộ phận", 4655),
             new("Tình trạng", 2100, CellAlign.Center),
             new("Ngày nhận báo cáo", 2100, CellAlign.Center),
         ];
