@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
 using ChuyenDoiSo.Reporting.Compile;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -65,7 +68,7 @@ public static class DocxReportRenderer
         const string DcTerms = "http://purl.org/dc/terms/";
         const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
         using var stream = part.GetStream(FileMode.Create, FileAccess.Write);
-        using var xml = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false) });
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
         xml.WriteStartDocument(standalone: true);
         xml.WriteStartElement("cp", "coreProperties", Cp);
         xml.WriteAttributeString("xmlns", "dc", null, Dc);
@@ -75,7 +78,7 @@ public static class DocxReportRenderer
         xml.WriteElementString("dc", "language", Dc, "vi-VN");
         xml.WriteStartElement("dcterms", "created", DcTerms);
         xml.WriteAttributeString("xsi", "type", Xsi, "dcterms:W3CDTF");
-        xml.WriteString(issueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00Z");
+        xml.WriteString(issueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z");
         xml.WriteEndElement();
         xml.WriteEndElement();
         xml.WriteEndDocument();
@@ -176,7 +179,7 @@ public static class DocxReportRenderer
         static BorderType None<T>() where T : BorderType, new() => new T { Val = BorderValues.None, Size = 0, Space = 0 };
         var table = new Table(
             new TableProperties(
-                new TableWidth { Width = widths.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
+                new TableWidth { Width = widths.Sum().ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
                 new TableBorders(
                     None<TopBorder>(), None<LeftBorder>(), None<BottomBorder>(), None<RightBorder>(),
                     None<InsideHorizontalBorder>(), None<InsideVerticalBorder>()),
@@ -305,16 +308,26 @@ public static class DocxReportRenderer
         if (italic) properties.Append(new Italic(), new ItalicComplexScript());
         if (size != Body)
         {
-            var value = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var value = size.ToString(CultureInfo.InvariantCulture);
             properties.Append(new FontSize { Val = value }, new FontSizeComplexScript { Val = value });
         }
         var run = new Run();
         if (properties.HasChildren) run.Append(properties);
-        run.Append(new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+        run.Append(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve });
         return run;
     }
 
-    private static string Twips(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Drops characters XML 1.0 cannot carry (stray control characters in a department's text), which would otherwise fail the save.</summary>
+    private static string XmlSafe(string text)
+    {
+        if (!text.Any(c => !XmlConvert.IsXmlChar(c) && !char.IsSurrogate(c))) return text;
+        var safe = new StringBuilder(text.Length);
+        foreach (var c in text)
+            if (XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)) safe.Append(c);
+        return safe.ToString();
+    }
+
+    private static string Twips(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static Header PageNumberHeader()
     {
@@ -331,7 +344,7 @@ public static class DocxReportRenderer
     private static Styles Styles()
     {
         static RunFonts Fonts() => new() { Ascii = Font, HighAnsi = Font, EastAsia = Font, ComplexScript = Font };
-        var size = Body.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var size = Body.ToString(CultureInfo.InvariantCulture);
         return new Styles(
             new DocDefaults(
                 new RunPropertiesDefault(new RunPropertiesBaseStyle(

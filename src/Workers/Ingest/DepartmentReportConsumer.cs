@@ -2,6 +2,7 @@ using System.Text;
 using ChuyenDoiSo.Contracts;
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Workers.Wiring;
 using MassTransit;
 
 namespace ChuyenDoiSo.Workers.Ingest;
@@ -10,7 +11,7 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// Stores department updates a batch at a time: each validated against its plan, the batch in one
 /// SQLite transaction. The broker's acknowledgement follows the commit, so an acknowledged update is stored.
 /// </summary>
-public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestStore store, TimeProvider clock, ILogger<DepartmentReportConsumer> logger)
+public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestStore store, TimeProvider clock, BrokerIdentity broker, ILogger<DepartmentReportConsumer> logger)
     : IConsumer<Batch<DepartmentReportSubmitted>>
 {
     /// <summary>Lets `ingest --received-at` record when a paper report really arrived; honoured on the in-process bus only.</summary>
@@ -49,8 +50,16 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestStore st
             DateTimeOffset.TryParse(header, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var paper))
             receivedAt = paper;
         var raw = Encoding.UTF8.GetString(context.ReceiveContext.Body.GetBytes());
+        // A plain JSON body without messageId takes the AMQP message_id.
+        if (message.MessageId == Guid.Empty && context.MessageId is { } amqpId) message = message with { MessageId = amqpId };
         var reasons = SubmissionValidator.Validate(message, catalog);
-        return new IncomingSubmission(message, message.MessageId, raw, receivedAt, null, reasons);
+        string? user = null;
+        if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit))
+        {
+            user = rabbit.Properties.UserId;
+            reasons = [.. DepartmentIdentity.Check(message, user, broker.HubUser), .. reasons];
+        }
+        return new IncomingSubmission(message, message.MessageId, raw, receivedAt, user, reasons);
     }
 }
 
@@ -68,6 +77,15 @@ public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<Depa
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DepartmentReportConsumer> consumerConfigurator, IRegistrationContext context)
     {
+        // Departments that are not on .NET publish plain JSON (application/json) to the hub's exchange.
+        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType);
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.Bind(BrokerIdentity.Exchange, b =>
+            {
+                b.ExchangeType = "topic";
+                b.Durable = true;
+                b.RoutingKey = "#";
+            });
         endpointConfigurator.PrefetchCount = _options.BatchSize * (_options.ConcurrentBatches + 1);
         // A locked database or a full disk is transient: retry before the message goes to the error queue.
         endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000, 10000));

@@ -23,6 +23,7 @@ public static class HubServices
             return database;
         });
         builder.Services.AddSingleton<IngestStore>();
+        builder.Services.AddSingleton(BrokerIdentity.From(options));
         return builder;
     }
 
@@ -33,11 +34,18 @@ public static class HubServices
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<DepartmentReportConsumer, DepartmentReportConsumerDefinition>();
+            // Poison messages (not JSON, not a report, failing after retries) also leave a rejection record.
+            x.AddReceiveObserver<PoisonMessageObserver>();
             if (string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase))
             {
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(new Uri(options.RabbitMq.Uri));
+                    cfg.Host(new Uri(options.RabbitMq.Uri), h =>
+                    {
+                        // Confirms: a publish completes only when the broker has the message.
+                        h.PublisherConfirmation = true;
+                        h.Heartbeat(TimeSpan.FromSeconds(30));
+                    });
                     cfg.ConfigureEndpoints(context);
                 });
             }

@@ -110,7 +110,7 @@ public sealed class RenderTests
 
         Assert.Equal(
             ["I. KẾT QUẢ THỰC HIỆN", "II. TÌNH HÌNH BÁO CÁO CỦA CÁC BỘ PHẬN", "III. KHÓ KHĂN, VƯỚNG MẮC", "IV. KIẾN NGHỊ, ĐỀ XUẤT", "V. NHIỆM VỤ TRỌNG TÂM KỲ TỚI"],
-            paragraphs.Where(p => p.Length > 3 && p.Split('.')[0] is "I" or "II" or "III" or "IV" or "V"));
+            SectionHeadings(docx));
         Assert.Contains(submissions, r => r.SequenceEqual(["1", "Phòng Văn hóa- Xã hội", "Đúng hạn", "04/03/2026"]));
         Assert.Contains(submissions, r => r.SequenceEqual(["2", "Văn phòng HĐND và UBND", "Trễ hạn", "06/03/2026"]));
         Assert.Contains(submissions, r => r[2] == "Không báo cáo" && r[3] == "-");
@@ -159,6 +159,18 @@ public sealed class RenderTests
     }
 
     [Fact]
+    public void Docx_dropsControlCharacters_fromDepartmentText()
+    {
+        var report = SampleReport();
+        var vhxh = report.Plan.FindDepartment("VHXH")!;
+        report = report with { Narratives = [new NarrativeEntry("difficulties", vhxh, "Thiếu\u0001 kinh phí")] };
+
+        using var docx = Open(report);
+
+        Assert.Contains("Phòng Văn hóa- Xã hội: Thiếu kinh phí", Paragraphs(docx));
+    }
+
+    [Fact]
     public void Html_containsTheSameKeyTexts_asTheDocx()
     {
         var html = HtmlReportRenderer.Render(SampleReport(), Options);
@@ -184,7 +196,7 @@ public sealed class RenderTests
         var report = SampleReport();
         var text = WebUtility.HtmlDecode(HtmlReportRenderer.Render(report, Options));
         using var docx = Open(report);
-        var headings = Paragraphs(docx).Where(p => p.Length > 3 && p.Split('.')[0] is "I" or "II" or "III" or "IV" or "V").ToList();
+        var headings = SectionHeadings(docx);
 
         var positions = headings.Select(h => text.IndexOf(h, StringComparison.Ordinal)).ToList();
 
@@ -292,6 +304,11 @@ public sealed class RenderTests
 
     private static List<string> Paragraphs(WordprocessingDocument docx) =>
         docx.MainDocumentPart!.Document!.Body!.Descendants<Paragraph>().Select(p => p.InnerText).ToList();
+
+    /// <summary>Body paragraphs (not table cells) that start with a Roman numeral: the report's sections.</summary>
+    private static List<string> SectionHeadings(WordprocessingDocument docx) =>
+        docx.MainDocumentPart!.Document!.Body!.Elements<Paragraph>().Select(p => p.InnerText)
+            .Where(p => p.Split(". ")[0] is "I" or "II" or "III" or "IV" or "V" or "VI").ToList();
 
     private static Table TableWithHeader(WordprocessingDocument docx, string secondColumn) =>
         docx.MainDocumentPart!.Document!.Body!.Elements<Table>()
