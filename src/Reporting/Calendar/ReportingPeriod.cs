@@ -25,7 +25,7 @@ public static class ReportKinds
     /// <summary>The Vietnamese name used in the report title.</summary>
     public static string ToVietnamese(this ReportKind kind, string period, int year) => kind switch
     {
-        ReportKind.Monthly => $"tháng {int.Parse(period[5..], System.Globalization.CultureInfo.InvariantCulture):00} năm {year}",
+        ReportKind.Monthly => $"tháng {int.Parse(period[5..], System.Globalization.CultureInfo.InvariantCulture)} năm {year}",
         ReportKind.Quarterly => $"quý I năm {year}",
         ReportKind.HalfYear => $"6 tháng đầu năm {year}",
         ReportKind.NineMonth => $"9 tháng năm {year}",

@@ -75,11 +75,9 @@ public sealed class CompileQueries(SqliteConnection connection)
     {
         private const string Current = """
             WITH current AS (
-                SELECT id, department, period, received_at, narrative_results, narrative_difficulties, narrative_proposals
-                FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY department, period ORDER BY received_at DESC, id DESC) AS rn
-                      FROM submissions s
-                      WHERE plan_id = @planId AND period IN @periods)
-                WHERE rn = 1)
+                SELECT s.id, s.department, s.period, s.received_at, s.narrative_results, s.narrative_difficulties, s.narrative_proposals
+                FROM current_submissions c JOIN submissions s ON s.id = c.submission_id
+                WHERE c.plan_id = @planId AND c.period IN @periods)
             """;
 
         public const string Indicators = Current + """

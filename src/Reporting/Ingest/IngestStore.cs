@@ -38,87 +38,109 @@ public sealed class IngestStore(HubDatabase database)
     public IReadOnlyList<IngestResult> Store(IReadOnlyList<IncomingSubmission> batch)
     {
         using var connection = database.Open();
+        // IMMEDIATE: take the write lock now, so the ids assigned below stay ours until commit.
         using var tx = connection.BeginTransaction(deferred: false);
-        var results = new List<IngestResult>(batch.Count);
-        foreach (var item in batch) results.Add(StoreOne(connection, tx, item));
+        var results = new IngestResult[batch.Count];
+        var keys = batch.Select(Key).ToList();
+        var known = connection.Query<StoredRow>(Sql.FindSubmissions, new { messageIds = keys.Where(k => k is not null).Distinct().ToList() }, tx)
+            .ToDictionary(r => r.MessageId, StringComparer.Ordinal);
+
+        var nextId = connection.ExecuteScalar<long>(Sql.MaxSubmissionId, transaction: tx) + 1;
+        var submissions = new List<object>();
+        var indicators = new List<object>();
+        var tasks = new List<object>();
+        var statistics = new List<object>();
+        var current = new List<object>();
+        var receipts = new List<object>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var item = batch[i];
+            var key = keys[i];
+            var messageId = key is null ? (Guid?)null : Guid.Parse(key);
+            var hash = item.Message is not null ? ContentHash(item.Message) : Hash(item.Raw);
+            if (item.Reasons.Count > 0)
+            {
+                // A rejected message redelivered is the same rejection, not a new one.
+                if (key is not null && connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } existing)
+                {
+                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, null, existing));
+                    results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, item.Reasons, null);
+                    continue;
+                }
+                var rejectionId = InsertRejection(connection, tx, item, key, hash, item.Reasons);
+                receipts.Add(Receipt(key, "rejected", item.ReceivedAt, null, rejectionId));
+                results[i] = new IngestResult(messageId, IngestOutcome.Rejected, item.Reasons, null);
+                continue;
+            }
+
+            if (known.TryGetValue(key!, out var stored))
+            {
+                if (stored.ContentHash == hash)
+                {
+                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, stored.Id, null));
+                    results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], stored.Id);
+                    continue;
+                }
+                RejectionReason[] conflict = [new("conflict", "$.messageId", $"message id {key} was already stored with different content; send a new message id for a new update")];
+                var rejectionId = InsertRejection(connection, tx, item, key, hash, conflict);
+                receipts.Add(Receipt(key, "conflict", item.ReceivedAt, null, rejectionId));
+                results[i] = new IngestResult(messageId, IngestOutcome.Conflict, conflict, null);
+                continue;
+            }
+
+            var message = item.Message!;
+            var submissionId = nextId++;
+            known[key!] = new StoredRow { Id = submissionId, MessageId = key!, ContentHash = hash };
+            submissions.Add(new
+            {
+                id = submissionId,
+                messageId = key,
+                contentHash = hash,
+                planId = message.PlanId,
+                department = message.Department,
+                period = message.Period,
+                submittedAt = message.SubmittedAt,
+                submittedBy = message.SubmittedBy,
+                receivedAt = item.ReceivedAt,
+                receivedDate = HubTime.LocalDate(item.ReceivedAt),
+                transportUser = item.TransportUser,
+                results = message.Narrative?.Results,
+                difficulties = message.Narrative?.Difficulties,
+                proposals = message.Narrative?.Proposals,
+                raw = item.Raw,
+            });
+            foreach (var v in message.Indicators)
+            {
+                var counted = v.Numerator is { } n && v.Denominator is { } d && d != 0 ? n / d * 100m : (decimal?)null;
+                indicators.Add(new { submissionId, code = v.Code, value = counted ?? v.Value, numerator = v.Numerator, denominator = v.Denominator, statedValue = counted is null ? null : v.Value });
+            }
+            foreach (var t in message.Tasks)
+                tasks.Add(new { submissionId, code = t.Code, status = t.Status, progress = t.Progress, note = t.Note });
+            foreach (var st in message.Statistics)
+                statistics.Add(new { submissionId, code = st.Code, value = st.Value });
+            current.Add(new { planId = message.PlanId, period = message.Period, department = message.Department, submissionId, receivedAt = item.ReceivedAt });
+            receipts.Add(Receipt(key, "accepted", item.ReceivedAt, submissionId, null));
+            results[i] = new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
+        }
+
+        // Dapper runs each list through one command, so SQLite prepares each statement once per batch.
+        connection.Execute(Sql.InsertSubmission, submissions, tx);
+        connection.Execute(Sql.InsertIndicator, indicators, tx);
+        connection.Execute(Sql.InsertTask, tasks, tx);
+        connection.Execute(Sql.InsertStatistic, statistics, tx);
+        connection.Execute(Sql.UpsertCurrent, current, tx);
+        connection.Execute(Sql.InsertReceipt, receipts, tx);
         tx.Commit();
         return results;
     }
 
     public IngestResult Store(IncomingSubmission item) => Store([item])[0];
 
-    private static IngestResult StoreOne(SqliteConnection connection, SqliteTransaction tx, IncomingSubmission item)
-    {
-        var messageId = item.Message?.MessageId is { } id && id != Guid.Empty ? id : item.MessageId;
-        var key = messageId?.ToString();
-        var hash = item.Message is not null ? ContentHash(item.Message) : Hash(item.Raw);
-        var receivedAt = item.ReceivedAt;
+    private static string? Key(IncomingSubmission item) =>
+        (item.Message?.MessageId is { } id && id != Guid.Empty ? id : item.MessageId)?.ToString();
 
-        if (item.Reasons.Count > 0)
-        {
-            // A rejected message redelivered is the same rejection, not a new one.
-            if (key is not null && connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } existing)
-            {
-                connection.Execute(Sql.InsertReceipt, new { messageId = key, outcome = "duplicate", receivedAt, submissionId = (long?)null, rejectionId = existing }, tx);
-                return new IngestResult(messageId, IngestOutcome.Duplicate, item.Reasons, null);
-            }
-            var rejectionId = InsertRejection(connection, tx, item, key, hash, item.Reasons);
-            connection.Execute(Sql.InsertReceipt, new { messageId = key, outcome = "rejected", receivedAt, submissionId = (long?)null, rejectionId }, tx);
-            return new IngestResult(messageId, IngestOutcome.Rejected, item.Reasons, null);
-        }
-
-        var message = item.Message!;
-        var stored = connection.QueryFirstOrDefault<StoredRow>(Sql.FindSubmission, new { messageId = key }, tx);
-        if (stored is not null)
-        {
-            if (stored.ContentHash == hash)
-            {
-                connection.Execute(Sql.InsertReceipt, new { messageId = key, outcome = "duplicate", receivedAt, submissionId = stored.Id, rejectionId = (long?)null }, tx);
-                return new IngestResult(messageId, IngestOutcome.Duplicate, [], stored.Id);
-            }
-            RejectionReason[] conflict = [new("conflict", "$.messageId", $"message id {key} was already stored with different content; send a new message id for a new update")];
-            var rejectionId = InsertRejection(connection, tx, item, key, hash, conflict);
-            connection.Execute(Sql.InsertReceipt, new { messageId = key, outcome = "conflict", receivedAt, submissionId = (long?)null, rejectionId }, tx);
-            return new IngestResult(messageId, IngestOutcome.Conflict, conflict, null);
-        }
-
-        var submissionId = connection.ExecuteScalar<long>(Sql.InsertSubmission, new
-        {
-            messageId = key,
-            contentHash = hash,
-            planId = message.PlanId,
-            department = message.Department,
-            period = message.Period,
-            submittedAt = message.SubmittedAt,
-            submittedBy = message.SubmittedBy,
-            receivedAt,
-            receivedDate = HubTime.LocalDate(receivedAt),
-            transportUser = item.TransportUser,
-            results = message.Narrative?.Results,
-            difficulties = message.Narrative?.Difficulties,
-            proposals = message.Narrative?.Proposals,
-            raw = item.Raw,
-        }, tx);
-        foreach (var v in message.Indicators)
-        {
-            var counted = v.Numerator is { } n && v.Denominator is { } d && d != 0 ? n / d * 100m : (decimal?)null;
-            connection.Execute(Sql.InsertIndicator, new
-            {
-                submissionId,
-                code = v.Code,
-                value = counted ?? v.Value,
-                numerator = v.Numerator,
-                denominator = v.Denominator,
-                statedValue = counted is null ? null : v.Value,
-            }, tx);
-        }
-        foreach (var t in message.Tasks)
-            connection.Execute(Sql.InsertTask, new { submissionId, code = t.Code, status = t.Status, progress = t.Progress, note = t.Note }, tx);
-        foreach (var s in message.Statistics)
-            connection.Execute(Sql.InsertStatistic, new { submissionId, code = s.Code, value = s.Value }, tx);
-        connection.Execute(Sql.InsertReceipt, new { messageId = key, outcome = "accepted", receivedAt, submissionId, rejectionId = (long?)null }, tx);
-        return new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
-    }
+    private static object Receipt(string? messageId, string outcome, DateTimeOffset receivedAt, long? submissionId, long? rejectionId) =>
+        new { messageId, outcome, receivedAt, submissionId, rejectionId };
 
     private static long InsertRejection(SqliteConnection connection, SqliteTransaction tx, IncomingSubmission item, string? key, string hash, IReadOnlyList<RejectionReason> reasons) =>
         connection.ExecuteScalar<long>(Sql.InsertRejection, new
@@ -142,22 +164,31 @@ public sealed class IngestStore(HubDatabase database)
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private sealed record StoredRow
-{
-    public long Id { get; init; }
-    public string ContentHash { get; init; } = "";
-}
+    {
+        public long Id { get; init; }
+        public string MessageId { get; init; } = "";
+        public string ContentHash { get; init; } = "";
+    }
 
     private static class Sql
     {
-        public const string FindSubmission = "SELECT id AS Id, content_hash AS ContentHash FROM submissions WHERE message_id = @messageId";
+        public const string FindSubmissions = "SELECT id AS Id, message_id AS MessageId, content_hash AS ContentHash FROM submissions WHERE message_id IN @messageIds";
+        public const string MaxSubmissionId = "SELECT COALESCE(MAX(id), 0) FROM submissions";
         public const string FindRejection = "SELECT id FROM rejections WHERE message_id = @messageId AND content_hash = @hash LIMIT 1";
         public const string InsertSubmission = """
-            INSERT INTO submissions (message_id, content_hash, plan_id, department, period, submitted_at, submitted_by,
+            INSERT INTO submissions (id, message_id, content_hash, plan_id, department, period, submitted_at, submitted_by,
                                      received_at, received_date, transport_user, narrative_results, narrative_difficulties,
                                      narrative_proposals, raw_json)
-            VALUES (@messageId, @contentHash, @planId, @department, @period, @submittedAt, @submittedBy,
+            VALUES (@id, @messageId, @contentHash, @planId, @department, @period, @submittedAt, @submittedBy,
                     @receivedAt, @receivedDate, @transportUser, @results, @difficulties, @proposals, @raw)
-            RETURNING id
+            """;
+        public const string UpsertCurrent = """
+            INSERT INTO current_submissions (plan_id, period, department, submission_id, received_at)
+            VALUES (@planId, @period, @department, @submissionId, @receivedAt)
+            ON CONFLICT (plan_id, period, department) DO UPDATE
+                SET submission_id = excluded.submission_id, received_at = excluded.received_at
+                WHERE excluded.received_at > current_submissions.received_at
+                   OR (excluded.received_at = current_submissions.received_at AND excluded.submission_id > current_submissions.submission_id)
             """;
         public const string InsertIndicator = """
             INSERT INTO submission_indicators (submission_id, code, value, numerator, denominator, stated_value)

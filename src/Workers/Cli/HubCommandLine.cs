@@ -19,6 +19,8 @@ public static class HubCommandLine
             DemoCommand.Demo(),
             RunCommand.Run(),
             BenchCommand.Bench(),
+            AccountsCommand.Accounts(),
+            PublishCommand.Publish(),
         };
         root.Options.Add(CliSupport.Data);
         root.Options.Add(CliSupport.Seeds);
