@@ -31,8 +31,9 @@ public sealed class TestDatabase : IDisposable
         {
             Directory.Delete(Folder, recursive: true);
         }
-        catch (IOException)
+        catch (IOException e)
         {
+            File.AppendAllText("/tmp/tdb-debug.txt", Folder + " " + e.Message + Environment.NewLine);
             // A connection from a parallel test's pool may still hold the file for a moment; the OS temp cleaner gets it.
         }
     }
