@@ -11,7 +11,7 @@ public sealed class TestDatabase : IDisposable
 {
     public TestDatabase()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "chuyendoiso-tests", Guid.NewGuid().ToString("N"));
+        Folder = Path.Combine(Path.GetTempPath(), "chuyendoiso-reporting-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         Database = new HubDatabase(Path.Combine(Folder, "hub.db"));
         Database.Migrate();
@@ -31,9 +31,8 @@ public sealed class TestDatabase : IDisposable
         {
             Directory.Delete(Folder, recursive: true);
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            File.AppendAllText("/tmp/tdb-debug.txt", Folder + " " + e.Message + Environment.NewLine);
             // A connection from a parallel test's pool may still hold the file for a moment; the OS temp cleaner gets it.
         }
     }

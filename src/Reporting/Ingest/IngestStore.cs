@@ -81,6 +81,12 @@ public sealed class IngestStore(HubDatabase database)
                     results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], stored.Id);
                     continue;
                 }
+                if (connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } seen)
+                {
+                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, null, seen));
+                    results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], null);
+                    continue;
+                }
                 RejectionReason[] conflict = [new("conflict", "$.messageId", $"message id {key} was already stored with different content; send a new message id for a new update")];
                 var rejectionId = InsertRejection(connection, tx, item, key, hash, conflict);
                 receipts.Add(Receipt(key, "conflict", item.ReceivedAt, null, rejectionId));
@@ -101,7 +107,7 @@ public sealed class IngestStore(HubDatabase database)
                 period = message.Period,
                 submittedAt = message.SubmittedAt,
                 submittedBy = message.SubmittedBy,
-                receivedAt = item.ReceivedAt,
+                receivedAt = Utc(item.ReceivedAt),
                 receivedDate = HubTime.LocalDate(item.ReceivedAt),
                 transportUser = item.TransportUser,
                 results = message.Narrative?.Results,
@@ -118,7 +124,7 @@ public sealed class IngestStore(HubDatabase database)
                 tasks.Add(new { submissionId, code = t.Code, status = t.Status, progress = t.Progress, note = t.Note });
             foreach (var st in message.Statistics)
                 statistics.Add(new { submissionId, code = st.Code, value = st.Value });
-            current.Add(new { planId = message.PlanId, period = message.Period, department = message.Department, submissionId, receivedAt = item.ReceivedAt });
+            current.Add(new { planId = message.PlanId, period = message.Period, department = message.Department, submissionId, receivedAt = Utc(item.ReceivedAt) });
             receipts.Add(Receipt(key, "accepted", item.ReceivedAt, submissionId, null));
             results[i] = new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
         }
@@ -140,7 +146,7 @@ public sealed class IngestStore(HubDatabase database)
         (item.Message?.MessageId is { } id && id != Guid.Empty ? id : item.MessageId)?.ToString();
 
     private static object Receipt(string? messageId, string outcome, DateTimeOffset receivedAt, long? submissionId, long? rejectionId) =>
-        new { messageId, outcome, receivedAt, submissionId, rejectionId };
+        new { messageId, outcome, receivedAt = Utc(receivedAt), submissionId, rejectionId };
 
     private static long InsertRejection(SqliteConnection connection, SqliteTransaction tx, IncomingSubmission item, string? key, string hash, IReadOnlyList<RejectionReason> reasons) =>
         connection.ExecuteScalar<long>(Sql.InsertRejection, new
@@ -149,7 +155,7 @@ public sealed class IngestStore(HubDatabase database)
             planId = NullIfEmpty(item.Message?.PlanId),
             department = NullIfEmpty(item.Message?.Department),
             period = NullIfEmpty(item.Message?.Period),
-            receivedAt = item.ReceivedAt,
+            receivedAt = Utc(item.ReceivedAt),
             transportUser = item.TransportUser,
             contentHash = hash,
             reasonsJson = JsonSerializer.Serialize(reasons, PlanJson.Options),
@@ -157,9 +163,26 @@ public sealed class IngestStore(HubDatabase database)
         }, tx);
 
     /// <summary>SHA-256 of the message's canonical JSON: the same update in any envelope or key order hashes alike.</summary>
-    public static string ContentHash(DepartmentReportSubmitted message) => Hash(JsonSerializer.Serialize(message, PlanJson.Options));
+    public static string ContentHash(DepartmentReportSubmitted message) => Hash(JsonSerializer.Serialize(message, HashOptions));
+
+    /// <summary>85 and 85.0 are the same number: decimals are written without trailing zeros before hashing.</summary>
+    private static readonly JsonSerializerOptions HashOptions = new(PlanJson.Options) { Converters = { new CanonicalDecimalConverter() } };
+
+    private sealed class CanonicalDecimalConverter : System.Text.Json.Serialization.JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(value.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// Instants go to SQLite as UTC text, so text order is time order. Dapper maps DateTimeOffset itself and
+    /// skips a registered handler when writing, so the conversion is explicit.
+    /// </summary>
+    private static string Utc(DateTimeOffset instant) => DateTimeOffsetHandler.Format(instant);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

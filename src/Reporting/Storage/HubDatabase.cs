@@ -58,7 +58,7 @@ public sealed class HubDatabase
             if (applied.Contains(version)) continue;
             using var tx = connection.BeginTransaction();
             connection.Execute(script, transaction: tx);
-            connection.Execute(Sql.RecordMigration, new { version, name, appliedAt = DateTimeOffset.UtcNow }, tx);
+            connection.Execute(Sql.RecordMigration, new { version, name }, tx);
             tx.Commit();
             done.Add(name);
         }
@@ -87,7 +87,7 @@ public sealed class HubDatabase
                 applied_at TEXT NOT NULL)
             """;
         public const string AppliedVersions = "SELECT version FROM schema_migrations";
-        public const string RecordMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)";
+        public const string RecordMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
     }
 }
 
@@ -103,7 +103,10 @@ public sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     }
 }
 
-/// <summary>Instants as ISO-8601 text in UTC, so text order is time order.</summary>
+/// <summary>
+/// Reads instants stored as ISO-8601 text. Dapper maps DateTimeOffset parameters itself and never calls
+/// SetValue, so writers convert with <see cref="Format"/> explicitly (UTC, so text order is time order).
+/// </summary>
 public sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
     public override DateTimeOffset Parse(object value) => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);

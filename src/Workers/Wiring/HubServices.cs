@@ -31,6 +31,13 @@ public static class HubServices
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            // Starting the host means the bus is connected and its topology declared.
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<DepartmentReportConsumer, DepartmentReportConsumerDefinition>();

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ChuyenDoiSo.Reporting.Ingest;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Demo;
+using ChuyenDoiSo.Workers.Wiring;
+using Microsoft.Data.Sqlite;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace ChuyenDoiSo.Workers.Bench;
+
+/// <summary>
+/// Durable ingest through RabbitMQ into SQLite, against two references measured in the same run on the
+/// same broker: a bare RabbitMQ.Client consumer that only acknowledges, and bare batched SQLite inserts
+/// of the same rows. The hub cannot beat the slower of the two; its share of it is the figure that matters.
+/// </summary>
+public static class RabbitMqBench
+{
+    private const string ReferenceQueue = "bench.reference";
+
+    public static async Task<int> RunAsync(Func<string, IHost> createHub, HubOptions options, PlanCatalog catalog, int count, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(options.RabbitMq.Uri);
+        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+        var bodies = Bodies(catalog, count);
+        var factory = new ConnectionFactory { Uri = uri };
+        await using var connection = await factory.CreateConnectionAsync("chuyendoiso-bench", cancellationToken);
+
+        // Reference 1: a consumer that only acknowledges.
+        await using (var setup = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+        {
+            await setup.QueueDeclareAsync(ReferenceQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+            await setup.QueuePurgeAsync(ReferenceQueue, cancellationToken);
+        }
+        var publishRate = await PublishAsync(connection, "", _ => ReferenceQueue, user, bodies, cancellationToken);
+        var consumeRate = await ConsumeOnlyAsync(connection, count, cancellationToken);
+
+        // Reference 2: plain batched SQLite inserts of the same rows.
+        var sqliteRate = SqliteInserts(bodies, options.Ingest.BatchSize);
+
+        // The hub: declare its topology once, fill its queue, then time it draining the queue into SQLite.
+        var data = Path.Combine(Path.GetTempPath(), $"chuyendoiso-rmqbench-{Guid.NewGuid():N}");
+        double hubRate;
+        try
+        {
+            using (var declare = createHub(data))
+            {
+                await declare.StartAsync(cancellationToken);
+                await declare.StopAsync(cancellationToken);
+            }
+            await PublishAsync(connection, BrokerIdentity.Exchange, i => $"{bodies[i].PlanId}.{bodies[i].Department}", user, bodies, cancellationToken);
+            using var hub = createHub(data);
+            var database = hub.Services.GetRequiredService<HubDatabase>();
+            var sw = Stopwatch.StartNew();
+            await hub.StartAsync(cancellationToken);
+            long stored;
+            do
+            {
+                await Task.Delay(20, cancellationToken);
+                using var db = database.Open();
+                stored = new IngestQueries(db).CountReceiptsAfter(0);
+            } while (stored < count && sw.Elapsed < TimeSpan.FromMinutes(10));
+            hubRate = stored / sw.Elapsed.TotalSeconds;
+            await hub.StopAsync(cancellationToken);
+            using (var db = database.Open())
+            {
+                var accepted = new IngestQueries(db).OutcomeCounts().FirstOrDefault(c => c.Outcome == "accepted")?.Count ?? 0;
+                Console.WriteLine($"hub stored {stored:N0} receipts, {accepted:N0} accepted");
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+
+        var slower = Math.Min(consumeRate, sqliteRate);
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {count:N0} updates, batch {options.Ingest.BatchSize}");
+        Console.WriteLine($"publish (RabbitMQ.Client, persistent, confirms):      {publishRate,10:N0} msg/s");
+        Console.WriteLine($"reference: RabbitMQ.Client consume + ack only:        {consumeRate,10:N0} msg/s");
+        Console.WriteLine($"reference: SQLite batched inserts of the same rows:   {sqliteRate,10:N0} rows/s");
+        Console.WriteLine($"hub: RabbitMQ -> validate -> SQLite (durable, acked): {hubRate,10:N0} updates/s = {hubRate / slower:P0} of the slower reference");
+        return 0;
+    }
+
+    private sealed record Body(Guid MessageId, string PlanId, string Department, string Period, byte[] Json);
+
+    private static List<Body> Bodies(PlanCatalog catalog, int count)
+    {
+        var templates = catalog.Plans.SelectMany(p => DemoData.Generate(catalog, p, 11)).Where(u => u.Kind is "on_time" or "late").Select(u => u.Message).ToList();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var m = templates[i % templates.Count] with { MessageId = Guid.NewGuid() };
+            return new Body(m.MessageId, m.PlanId, m.Department, m.Period, JsonSerializer.SerializeToUtf8Bytes(m, PlanJson.Options));
+        }).ToList();
+    }
+
+    private static async Task<double> PublishAsync(IConnection connection, string exchange, Func<int, string> routingKey, string user, List<Body> bodies, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        var sw = Stopwatch.StartNew();
+        const int inFlight = 1_000;
+        for (var start = 0; start < bodies.Count; start += inFlight)
+        {
+            var tasks = new List<Task>(inFlight);
+            for (var i = start; i < Math.Min(start + inFlight, bodies.Count); i++)
+            {
+                var properties = new BasicProperties
+                {
+                    UserId = user,
+                    MessageId = bodies[i].MessageId.ToString(),
+                    ContentType = "application/json",
+                    DeliveryMode = DeliveryModes.Persistent,
+                };
+                tasks.Add(channel.BasicPublishAsync(exchange, routingKey(i), mandatory: false, properties, bodies[i].Json, cancellationToken).AsTask());
+            }
+            await Task.WhenAll(tasks);
+        }
+        return bodies.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> ConsumeOnlyAsync(IConnection connection, int count, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.BasicQosAsync(0, 500, false, cancellationToken);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = 0;
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            received++;
+            if (received % 100 == 0 || received == count) await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true);
+            if (received == count) done.TrySetResult();
+        };
+        var sw = Stopwatch.StartNew();
+        var tag = await channel.BasicConsumeAsync(ReferenceQueue, autoAck: false, consumer, cancellationToken);
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
+        var rate = count / sw.Elapsed.TotalSeconds;
+        await channel.BasicCancelAsync(tag, cancellationToken: cancellationToken);
+        return rate;
+    }
+
+    private static double SqliteInserts(List<Body> bodies, int batchSize)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"chuyendoiso-sqlbench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={Path.Combine(dir, "ref.db")}");
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; " +
+                    "CREATE TABLE rows (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, plan_id TEXT, department TEXT, period TEXT, received_at TEXT, raw_json TEXT)";
+                pragma.ExecuteNonQuery();
+            }
+            var sw = Stopwatch.StartNew();
+            for (var start = 0; start < bodies.Count; start += batchSize)
+            {
+                using var tx = connection.BeginTransaction();
+                using var insert = connection.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = "INSERT INTO rows (message_id, plan_id, department, period, received_at, raw_json) VALUES ($m, $p, $d, $r, $t, $j)";
+                var m = insert.Parameters.Add("$m", SqliteType.Text);
+                var p = insert.Parameters.Add("$p", SqliteType.Text);
+                var d = insert.Parameters.Add("$d", SqliteType.Text);
+                var r = insert.Parameters.Add("$r", SqliteType.Text);
+                var t = insert.Parameters.Add("$t", SqliteType.Text);
+                var j = insert.Parameters.Add("$j", SqliteType.Text);
+                insert.Prepare();
+                foreach (var body in bodies.Skip(start).Take(batchSize))
+                {
+                    m.Value = body.MessageId.ToString();
+                    p.Value = body.PlanId;
+                    d.Value = body.Department;
+                    r.Value = body.Period;
+                    t.Value = DateTimeOffset.UtcNow.ToString("O");
+                    j.Value = Encoding.UTF8.GetString(body.Json);
+                    insert.ExecuteNonQuery();
+                }
+                tx.Commit();
+            }
+            return bodies.Count / sw.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
