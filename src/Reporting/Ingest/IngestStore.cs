@@ -129,18 +129,42 @@ public sealed class IngestStore(HubDatabase database)
             results[i] = new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
         }
 
-        // Dapper runs each list through one command, so SQLite prepares each statement once per batch.
-        connection.Execute(Sql.InsertSubmission, submissions, tx);
-        connection.Execute(Sql.InsertIndicator, indicators, tx);
-        connection.Execute(Sql.InsertTask, tasks, tx);
-        connection.Execute(Sql.InsertStatistic, statistics, tx);
-        connection.Execute(Sql.UpsertCurrent, current, tx);
-        connection.Execute(Sql.InsertReceipt, receipts, tx);
+        // The hot path: one prepared statement per table, parameters rebound per row (Dapper here costs ~5x: see bench).
+        BulkInsert(connection, tx, Sql.InsertSubmission, submissions);
+        BulkInsert(connection, tx, Sql.InsertIndicator, indicators);
+        BulkInsert(connection, tx, Sql.InsertTask, tasks);
+        BulkInsert(connection, tx, Sql.InsertStatistic, statistics);
+        BulkInsert(connection, tx, Sql.UpsertCurrent, current);
+        BulkInsert(connection, tx, Sql.InsertReceipt, receipts);
         tx.Commit();
         return results;
     }
 
     public IngestResult Store(IncomingSubmission item) => Store([item])[0];
+
+    /// <summary>Runs one parameterised statement for many rows of the same shape, prepared once.</summary>
+    private static void BulkInsert(SqliteConnection connection, SqliteTransaction tx, string sql, List<object> rows)
+    {
+        if (rows.Count == 0) return;
+        var properties = rows[0].GetType().GetProperties();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        var parameters = properties.Select(p => command.Parameters.Add(new SqliteParameter("@" + p.Name, null))).ToArray();
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < properties.Length; i++)
+                parameters[i].Value = properties[i].GetValue(row) switch
+                {
+                    null => DBNull.Value,
+                    DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    DateTimeOffset t => Utc(t),
+                    var v => v,
+                };
+            command.ExecuteNonQuery();
+        }
+    }
 
     private static string? Key(IncomingSubmission item) =>
         (item.Message?.MessageId is { } id && id != Guid.Empty ? id : item.MessageId)?.ToString();

@@ -32,6 +32,7 @@ public static class EmbeddedBench
             var templates = catalog.Plans.SelectMany(p => DemoData.Generate(catalog, p, 7)).Where(u => u.Kind is "on_time" or "late").Select(u => u.Message).ToList();
             var messages = Enumerable.Range(0, count).Select(i => templates[i % templates.Count] with { MessageId = Guid.NewGuid() }).ToList();
             var bus = host.Services.GetRequiredService<IBus>();
+            var storeRate = StoreAlone(catalog, messages, CliSupport.Options(host.Services).Ingest.BatchSize);
 
             var sw = Stopwatch.StartNew();
             const int window = 2_000;
@@ -63,6 +64,7 @@ public static class EmbeddedBench
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             Console.WriteLine($"updates: {count:N0} ({stored:N0} receipts), batch {CliSupport.Options(host.Services).Ingest.BatchSize}");
             Console.WriteLine($"publish: {publishSeconds:0.00} s; publish+store: {ingestSeconds:0.00} s = {count / ingestSeconds:N0} updates/s");
+            Console.WriteLine($"store alone (IngestStore, no bus): {storeRate:N0} updates/s");
             Console.WriteLine($"compile: {reports} reports in {compileSeconds:0.00} s = {compileSeconds * 1000 / reports:0.0} ms/report");
             return stored >= count ? 0 : 1;
         }
@@ -70,6 +72,29 @@ public static class EmbeddedBench
         {
             await host.StopAsync(cancellationToken);
             SqliteCleanup(dataDir);
+        }
+    }
+
+    /// <summary>The store without the bus: validation and one transaction per batch, into its own file.</summary>
+    private static double StoreAlone(PlanCatalog catalog, IReadOnlyList<DepartmentReportSubmitted> messages, int batchSize)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"chuyendoiso-store-{Guid.NewGuid():N}");
+        try
+        {
+            var database = new HubDatabase(Path.Combine(dir, "hub.db"));
+            database.Migrate();
+            var store = new IngestStore(database);
+            var now = DateTimeOffset.UtcNow;
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < messages.Count; i += batchSize)
+                store.Store(messages.Skip(i).Take(batchSize)
+                    .Select(m => new IncomingSubmission(m, m.MessageId, System.Text.Json.JsonSerializer.Serialize(m, PlanJson.Options), now, null, SubmissionValidator.Validate(m, catalog)))
+                    .ToList());
+            return messages.Count / sw.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            SqliteCleanup(dir);
         }
     }
 

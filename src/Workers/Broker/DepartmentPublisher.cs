@@ -90,14 +90,15 @@ public static class DepartmentPublisher
         };
         factory.UserName = user;
         factory.Password = password;
-        var where = $"{endpoint.Scheme}://{endpoint.Host}:{(endpoint.IsDefaultPort || endpoint.Port < 0 ? factory.Port : endpoint.Port)}/{BrokerSettings.VhostOf(endpoint)}";
+        var port = endpoint.Port > 0 ? endpoint.Port : endpoint.Scheme == "amqps" ? 5671 : 5672;
+        var where = $"{endpoint.Scheme}://{endpoint.Host}:{port}/{BrokerSettings.VhostOf(endpoint)}";
 
         IConnection connection;
         try
         {
             connection = await factory.CreateConnectionAsync(cancellationToken);
         }
-        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AuthenticationFailureException or IOException)
+        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AuthenticationFailureException or IOException or System.Net.Sockets.SocketException or TimeoutException)
         {
             throw Classify(e, $"to {where} as {user}");
         }

@@ -34,7 +34,7 @@ public sealed class RabbitMqOptions
 public sealed class IngestOptions
 {
     /// <summary>Updates that share one SQLite transaction.</summary>
-    public int BatchSize { get; set; } = 200;
+    public int BatchSize { get; set; } = 500;
     /// <summary>How long a partial batch waits for more updates.</summary>
     public int BatchTimeLimitMs { get; set; } = 20;
     /// <summary>Batches stored at once; SQLite has one writer, so more than one only queues on its lock.</summary>

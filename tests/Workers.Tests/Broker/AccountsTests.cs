@@ -239,6 +239,24 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
         Assert.Contains("not confirmed", Assert.Single(result.StderrLines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Broker_stop_app_then_start_app_keeps_the_accounts_and_the_queued_message()
+    {
+        await ApplyAsync();
+        await using (var admin = await AdminChannelBoundAsync())
+            await admin.Channel.BasicPublishAsync(BrokerIdentity.Exchange, Vhxh, mandatory: true, Properties(null, "m-5"), "{}"u8.ToArray());
+
+        await broker.StopAppAsync();
+        await Assert.ThrowsAnyAsync<Exception>(async () => await broker.Factory(Vhxh, Password(Vhxh), _vhost).CreateConnectionAsync());
+        await broker.StartAppAsync();
+
+        await using (var department = await broker.Factory(Vhxh, Password(Vhxh), _vhost).CreateConnectionAsync())
+            Assert.True(department.IsOpen);
+        await using var again = await AdminChannelBoundAsync();
+        var got = await again.Channel.BasicGetAsync(_queue, autoAck: true);
+        Assert.Equal("m-5", got?.BasicProperties.MessageId);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static readonly CreateChannelOptions ConfirmedChannel = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);

@@ -112,7 +112,8 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         Host = container.Hostname;
         AmqpPort = container.GetMappedPublicPort(5672);
         ManagementPort = container.GetMappedPublicPort(15672);
-        NodeName = "rabbit@" + container.Name.TrimStart('/');
+        // The image's node is rabbit@<hostname>, and Docker's default hostname is the short container id.
+        NodeName = "rabbit@" + container.Id[..Math.Min(12, container.Id.Length)];
         await WaitForManagementAsync(StartTimeout, () => "");
     }
 

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ChuyenDoiSo.Workers.Tests.Cli;
+
+/// <summary>What one run of the program gave: the exit code and everything it printed.</summary>
+public sealed record HubRun(string Command, int ExitCode, string Stdout, string Stderr)
+{
+    public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IReadOnlyList<string> StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>For assertion messages: the command and what it printed.</summary>
+    public override string ToString() => $"$ {Command}\nexit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the real program as a user does: `dotnet ChuyenDoiSo.Workers.dll &lt;verb&gt; …`, from the copy the build
+/// puts beside the test assembly, in a separate process so exit codes, stderr and per-process state are real.
+/// </summary>
+public static class HubProgram
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "ChuyenDoiSo.Workers.dll");
+
+    /// <summary>The dotnet host the tests run on (dotnet test sets DOTNET_HOST_PATH), else the one on PATH.</summary>
+    private static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+
+    public static async Task<HubRun> RunAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        // The caller's environment must not change what the program does: no debug stack traces, no Hub__* overrides.
+        foreach (var key in start.Environment.Keys.Where(k => k == "HUB_DEBUG" || k.StartsWith("Hub__", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(key);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {DotnetHost} {Dll}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{string.Join(' ', args)}` did not finish within 3 minutes");
+        }
+        return new HubRun(string.Join(' ', args), process.ExitCode, await stdout, await stderr);
+    }
+}
