@@ -78,7 +78,7 @@ public static class IngestCommands
     {
         var format = CliSupport.Format("table", "json", "table");
         var command = new Command("status", "Counts of accepted, duplicate and rejected updates, and the submission matrix (department × period)") { format };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = CliSupport.CreateBuilder(parse);
             builder.AddReportingHub();
@@ -101,8 +101,15 @@ public static class IngestCommands
                         .ToList(),
                 }).ToList(),
             }).ToList();
+            var options = CliSupport.Options(host.Services);
+            var rabbit = string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase);
+            var (queues, queueError) = rabbit ? await Broker.QueueStatus.ReadAsync(builder.Configuration, options, cancellationToken) : ([], null);
             var summary = new
             {
+                transport = rabbit ? "RabbitMq" : "InMemory",
+                queues = queues.Select(q => new { name = q.Name, ready = q.Ready, unacknowledged = q.Unacknowledged, consumers = q.Consumers }).ToList(),
+                errorQueueMessages = queues.Where(q => q.Name.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Ready),
+                queueError,
                 updates = new
                 {
                     accepted = counts.GetValueOrDefault("accepted"),
@@ -118,6 +125,12 @@ public static class IngestCommands
                 Console.WriteLine(JsonSerializer.Serialize(summary, PlanJson.Indented));
                 return 0;
             }
+            if (rabbit)
+            {
+                Console.WriteLine(queueError is null
+                    ? CliSupport.Table(["queue", "ready", "unacked", "consumers"], queues.Select(q => (IReadOnlyList<string>)[q.Name, I(q.Ready), I(q.Unacknowledged), I(q.Consumers)]))
+                    : $"queues: unavailable ({queueError})");
+            }
             Console.WriteLine($"updates: accepted {summary.updates.accepted}, duplicate {summary.updates.duplicate}, rejected {summary.updates.rejected}, conflict {summary.updates.conflict}; stored {summary.updates.stored}");
             foreach (var plan in matrix)
             {
@@ -132,6 +145,8 @@ public static class IngestCommands
         });
         return command;
     }
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Short(string? status) => status switch
     {
