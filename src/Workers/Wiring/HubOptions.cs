@@ -13,6 +13,8 @@ public sealed class HubOptions
     public string Transport { get; set; } = "InMemory";
     public RabbitMqOptions RabbitMq { get; set; } = new();
     public IngestOptions Ingest { get; set; } = new();
+    /// <summary>Without a Host, reports are written as .eml files to the pickup folder.</summary>
+    public SmtpOptions Smtp { get; set; } = new();
 
     public string DatabasePath => Path.Combine(Data, "hub.db");
     public string PickupDirectory => Path.Combine(Data, "outbox");
@@ -39,4 +41,19 @@ public sealed class IngestOptions
     public int BatchTimeLimitMs { get; set; } = 20;
     /// <summary>Batches stored at once; SQLite has one writer, so more than one only queues on its lock.</summary>
     public int ConcurrentBatches { get; set; } = 1;
+}
+
+/// <summary>The `Hub:Smtp` section. Security takes MailKit's SecureSocketOptions names: None, StartTls, SslOnConnect, Auto.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string Security { get; set; } = "Auto";
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "hub@chuyendoiso.example";
+    /// <summary>Waits between attempts after a transient failure (4xx reply, dropped connection), in seconds.</summary>
+    public IReadOnlyList<double> RetryDelaysSeconds { get; set; } = [5, 30, 120];
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }
