@@ -17,6 +17,9 @@ public static class HubCommandLine
             IngestCommands.Status(),
             CompileCommands.Compile(),
             DemoCommand.Demo(),
+            DeliveryCommands.Schedule(),
+            DeliveryCommands.Deliveries(),
+            DeliveryCommands.Deliver(),
             RunCommand.Run(),
             BenchCommand.Bench(),
             AccountsCommand.Accounts(),
@@ -32,7 +35,9 @@ public static class HubCommandLine
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            // One line, naming every mistake (an unknown verb comes second, after "command not provided").
+            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            Console.Error.WriteLine($"error: {string.Join("; ", messages)} (see --help)");
             return 2;
         }
         try

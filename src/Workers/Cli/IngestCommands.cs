@@ -37,6 +37,8 @@ public static class IngestCommands
             }
 
             var builder = CliSupport.CreateBuilder(parse);
+            // Rejections are printed below with their reasons; the log need not repeat them.
+            builder.Configuration["Logging:LogLevel:ChuyenDoiSo.Workers.Ingest"] = "Error";
             builder.AddReportingHub().AddMessaging();
             builder.Services.AddSingleton<LocalIngest>();
             using var host = builder.Build();

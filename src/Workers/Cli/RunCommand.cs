@@ -8,11 +8,11 @@ public static class RunCommand
 {
     public static Command Run()
     {
-        var command = new Command("run", "Run the hub unattended: consume department updates from the bus and store them");
+        var command = new Command("run", "Run the hub unattended: store department updates from the bus; at each deadline compile and send the report; remind late departments");
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = CliSupport.CreateBuilder(parse, LogLevel.Information);
-            builder.AddReportingHub().AddMessaging();
+            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling();
             using var host = builder.Build();
             var options = CliSupport.Options(host.Services);
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");

@@ -16,7 +16,8 @@ public static class DemoData
 {
     public static IReadOnlyList<DemoUpdate> Generate(PlanCatalog catalog, Plan plan, int seed)
     {
-        var random = new Random(HashCode.Combine(seed, StableHash(plan.Id)));
+        // HashCode.Combine differs per process; the demo must give the same updates on every run.
+        var random = new Random(unchecked(seed * 31 + StableHash(plan.Id)));
         var updates = new List<DemoUpdate>();
         var calendar = catalog.CalendarFor(plan);
         var reporting = plan.Departments

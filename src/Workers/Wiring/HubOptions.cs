@@ -15,6 +15,8 @@ public sealed class HubOptions
     public IngestOptions Ingest { get; set; } = new();
     /// <summary>Without a Host, reports are written as .eml files to the pickup folder.</summary>
     public SmtpOptions Smtp { get; set; } = new();
+    /// <summary>Where the compiled report is forwarded: the higher-level hub's broker. Without a Uri, a JSON file in the outbox.</summary>
+    public ForwardOptions Forward { get; set; } = new();
 
     public string DatabasePath => Path.Combine(Data, "hub.db");
     public string PickupDirectory => Path.Combine(Data, "outbox");
@@ -56,4 +58,11 @@ public sealed class SmtpOptions
     public IReadOnlyList<double> RetryDelaysSeconds { get; set; } = [5, 30, 120];
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}
+
+/// <summary>The `Hub:Forward` section: the higher-level hub's RabbitMQ and the exchange it reads commune reports from.</summary>
+public sealed class ForwardOptions
+{
+    public string? Uri { get; set; }
+    public string Exchange { get; set; } = "chuyendoiso.communes";
 }

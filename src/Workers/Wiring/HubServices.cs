@@ -2,7 +2,11 @@ using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Ingest;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Schedule;
 using MassTransit;
+using Quartz;
 
 namespace ChuyenDoiSo.Workers.Wiring;
 
@@ -61,6 +65,40 @@ public static class HubServices
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             }
         });
+        return builder;
+    }
+
+    /// <summary>Compile, render and deliver: the ledger, the report producer, email and forward.</summary>
+    public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<ReportProducer>();
+        builder.Services.AddSingleton<ReportForwarder>();
+        builder.Services.AddSingleton<DeliveryService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Quartz with its persistent store in its own SQLite file (data/quartz.db), System.Text.Json for job data,
+    /// the injected clock, and the triggers synced from the plans' calendars at start-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder, TimeProvider? clock = null)
+    {
+        var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        var quartzDb = Path.GetFullPath(Path.Combine(options.Data, "quartz.db"));
+        Directory.CreateDirectory(Path.GetDirectoryName(quartzDb)!);
+        builder.Services.AddQuartz(q =>
+        {
+            if (clock is not null) q.UseTimeProvider(clock);
+            q.UsePersistentStore(s =>
+            {
+                s.UseSqlite($"Data Source={quartzDb}");
+                s.UseSystemTextJsonSerializer();
+                s.ProvisionSchema();
+            });
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<ScheduleSync>();
         return builder;
     }
 }

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>schedule, deliveries, deliver: what should go out, what did, and sending one now.</summary>
+public static class DeliveryCommands
+{
+    public static Command Schedule()
+    {
+        var plan = new Option<string?>("--plan") { Description = "Only this plan id" };
+        var from = new Option<string?>("--from") { Description = "From this date (yyyy-MM-dd, local)" };
+        var to = new Option<string?>("--to") { Description = "To this date, inclusive (yyyy-MM-dd, local)" };
+        var format = CliSupport.Format("table", "json", "table");
+        var command = new Command("schedule", "What will go out when: reports on each channel and reminders, from each plan's calendar") { plan, from, to, format };
+        command.SetAction(parse =>
+        {
+            var catalog = PlanCommands.LoadCatalog(parse);
+            if (parse.GetValue(plan) is { } id) CliSupport.RequirePlan(catalog, id);
+            var fromAt = Date(parse.GetValue(from), "--from") is { } f ? HubTime.At(f, TimeOnly.MinValue) : (DateTimeOffset?)null;
+            var toAt = Date(parse.GetValue(to), "--to") is { } t ? HubTime.At(t, TimeOnly.MaxValue) : (DateTimeOffset?)null;
+            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt);
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(items.Select(i => new
+                {
+                    kind = i.Kind,
+                    plan = i.PlanId,
+                    period = i.Period,
+                    channel = i.Channel,
+                    recipient = i.Recipient,
+                    at = HubTime.LocalDateTime(i.At),
+                    reminderOffsetDays = i.ReminderOffsetDays,
+                }), PlanJson.Indented));
+                return 0;
+            }
+            Console.Write(CliSupport.Table(["at (local)", "kind", "plan", "period", "channel", "recipient"],
+                items.Select(i => (IReadOnlyList<string>)[HubTime.LocalDateTime(i.At).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    i.Kind == ScheduledItem.Reminder ? $"reminder {i.ReminderOffsetDays:+0;-0;0}d" : "report", i.PlanId, i.Period, i.Channel, i.Recipient])));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Deliveries()
+    {
+        var format = CliSupport.Format("table", "json", "table");
+        var command = new Command("deliveries", "What should have gone out and what did: plan, period, recipient, channel, due, sent, status, attempts, last error") { format };
+        command.SetAction(parse =>
+        {
+            var builder = CliSupport.CreateBuilder(parse);
+            builder.AddReportingHub();
+            using var host = builder.Build();
+            var catalog = host.Services.GetRequiredService<PlanCatalog>();
+            var ledger = new DeliveryLedger(host.Services.GetRequiredService<HubDatabase>());
+            var recorded = ledger.All().ToDictionary(r => (r.PlanId, r.Period, r.Channel));
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            // Every report due by now, whether or not the ledger has it: "should have gone out" includes the ones that never started.
+            var due = DeliverySchedule.For(catalog, null, null, now).Where(i => i.Kind == ScheduledItem.Report);
+            var rows = due.Select(i => recorded.TryGetValue((i.PlanId, i.Period, i.Channel), out var r)
+                    ? new { plan = i.PlanId, period = i.Period, recipient = r.Recipient, channel = i.Channel, due = i.At, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError }
+                    : new { plan = i.PlanId, period = i.Period, recipient = i.Recipient, channel = i.Channel, due = i.At, sent = (DateTimeOffset?)null, status = "not_sent", attempts = 0L, lastError = (string?)null })
+                .Concat(recorded.Values.Where(r => r.DueAt > now).Select(r => new { plan = r.PlanId, period = r.Period, recipient = r.Recipient, channel = r.Channel, due = r.DueAt, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError }))
+                .OrderBy(r => r.due).ThenBy(r => r.plan, StringComparer.Ordinal).ThenBy(r => r.channel, StringComparer.Ordinal)
+                .ToList();
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows, PlanJson.Indented));
+                return 0;
+            }
+            Console.Write(CliSupport.Table(["plan", "period", "channel", "recipient", "due (local)", "sent (local)", "status", "attempts", "last error"],
+                rows.Select(r => (IReadOnlyList<string>)[r.plan, r.period, r.channel, r.recipient, Local(r.due), r.sent is { } s ? Local(s) : "", r.status,
+                    r.attempts.ToString(CultureInfo.InvariantCulture), r.lastError ?? ""])));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Deliver()
+    {
+        var plan = new Option<string>("--plan") { Description = "Plan id", Required = true };
+        var period = new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true };
+        var resend = new Option<bool>("--resend") { Description = "Send again to recipients that already have it" };
+        var command = new Command("deliver", "Compile and send one report now on every channel of its plan; without --resend, a recipient that has it does not get it again") { plan, period, resend };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var builder = CliSupport.CreateBuilder(parse);
+            builder.AddReportingHub().AddDelivery();
+            using var host = builder.Build();
+            var catalog = host.Services.GetRequiredService<PlanCatalog>();
+            var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
+            var label = parse.GetValue(period)!;
+            if (catalog.FindPeriod(p, label) is null)
+                throw new UserException($"--period \"{label}\" is not in plan {p.Id}'s calendar; expected one of {string.Join(", ", catalog.CalendarFor(p).Select(x => x.Period))}");
+            var outcomes = await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken);
+            foreach (var o in outcomes)
+                Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
+            return outcomes.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
+        });
+        return command;
+    }
+
+    private static DateOnly? Date(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+        : throw new UserException($"{option} \"{text}\" is not a date; expected yyyy-MM-dd");
+
+    private static string Local(DateTimeOffset at) => HubTime.LocalDateTime(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Workers.Deliver;
+using Quartz;
+
+namespace ChuyenDoiSo.Workers.Schedule;
+
+/// <summary>
+/// Keeps Quartz's persistent triggers in step with the plans' calendars at start-up: one trigger per report
+/// (all channels) and per reminder. A trigger already stored keeps its state, so one that fired while the hub
+/// was down fires once now (misfire: fire now). On the very first start, deadlines already past are not
+/// scheduled: `deliver` sends one on demand. Deliveries a crash left open are finished first.
+/// </summary>
+public sealed class ScheduleSync(
+    ISchedulerFactory schedulers,
+    PlanCatalog catalog,
+    DeliveryLedger ledger,
+    DeliveryService delivery,
+    TimeProvider clock,
+    ILogger<ScheduleSync> logger) : IHostedService
+{
+    public const string FirstStartKey = "first_start";
+    public static readonly JobKey Job = new("deliver", "chuyendoiso");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var firstStart = DateTimeOffset.Parse(ledger.InitState(FirstStartKey, now.ToString("O", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        await ResumeUnfinishedAsync(cancellationToken);
+
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (await scheduler.GetJobDetail(Job, cancellationToken) is null)
+            await scheduler.AddJob(JobBuilder.Create<DeliveryJob>().WithIdentity(Job).StoreDurably().Build(), default, cancellationToken);
+
+        int added = 0, moved = 0, skipped = 0;
+        foreach (var item in DeliverySchedule.For(catalog, null, null, null).DistinctBy(TriggerName))
+        {
+            var key = new TriggerKey(TriggerName(item), "chuyendoiso");
+            var existing = await scheduler.GetTrigger(key, cancellationToken);
+            if (item.At < firstStart)
+            {
+                skipped++;
+                continue;
+            }
+            var trigger = Trigger(item, key);
+            if (existing is null)
+            {
+                await scheduler.ScheduleJob(trigger, default, cancellationToken);
+                added++;
+            }
+            else if (existing.StartTimeUtc != item.At.ToUniversalTime())
+            {
+                // The plan or its calendar changed: the deadline moved.
+                await scheduler.RescheduleJob(key, trigger, cancellationToken);
+                moved++;
+            }
+        }
+        logger.LogInformation("Schedule: {Added} triggers added, {Moved} moved, {Skipped} before this hub's first start ({FirstStart:O}) left to `deliver`", added, moved, skipped, firstStart);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A crash between opening and closing a ledger row leaves it 'sending': send it once more now.</summary>
+    private async Task ResumeUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var row in ledger.Unfinished().Where(r => r.DueAt <= clock.GetUtcNow()).DistinctBy(r => (r.PlanId, r.Period)))
+        {
+            if (catalog.Find(row.PlanId) is not { } plan) continue;
+            logger.LogWarning("Resuming delivery of {Plan} {Period} left {Status} by an earlier run", row.PlanId, row.Period, row.Status);
+            await delivery.DeliverAsync(plan, row.Period, resend: false, cancellationToken);
+        }
+    }
+
+    private static string TriggerName(ScheduledItem item) => item.Kind == ScheduledItem.Report ? $"{item.PlanId}|{item.Period}|report" : item.Key;
+
+    private static ITrigger Trigger(ScheduledItem item, TriggerKey key) =>
+        TriggerBuilder.Create()
+            .WithIdentity(key)
+            .ForJob(Job)
+            .StartAt(item.At)
+            .UsingJobData(DeliveryJob.PlanKey, item.PlanId)
+            .UsingJobData(DeliveryJob.PeriodKey, item.Period)
+            .UsingJobData(DeliveryJob.KindKey, item.Kind)
+            .UsingJobData(DeliveryJob.OffsetKey, (item.ReminderOffsetDays ?? 0).ToString(CultureInfo.InvariantCulture))
+            .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+}

@@ -1,0 +1,443 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChuyenDoiSo.Workers.Tests.Broker;
+using ChuyenDoiSo.Workers.Wiring;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Xunit.Abstractions;
+
+namespace ChuyenDoiSo.Workers.Tests.Faults;
+
+/// <summary>
+/// What the hub promises when things go wrong, against a real RabbitMQ and the hub's program as a real process:
+/// a SIGKILL, a broker restart, a duplicate, poison messages, a locked database and impersonation. Each test has a
+/// vhost and a data folder of its own, and ends by counting rows in the hub's SQLite file.
+/// </summary>
+[Collection("rabbitmq")]
+public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private const string PlanId = "binh-chuong-2026";
+    private const string Secret = "test-secret";
+    private const string HubQueue = "department-reports";
+    private const string ErrorQueue = HubQueue + "_error";
+    private const string SkippedQueue = HubQueue + "_skipped";
+    private static readonly string Ttpvhcc = $"{PlanId}.TTPVHCC";
+    private static readonly string Vhxh = $"{PlanId}.VHXH";
+    private static readonly CreateChannelOptions ConfirmedChannel = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    private readonly string _vhost = "fault-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly TempDataFolder _folder = new();
+    private readonly List<HubProcess> _hubs = [];
+    private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
+    private IConnection _admin = null!;
+
+    private string DatabasePath => _folder.Combine("data", "hub.db");
+
+    public async Task InitializeAsync()
+    {
+        output.WriteLine($"broker: {broker.Kind} node {broker.NodeName}, AMQP {broker.AmqpPort}, management {broker.ManagementPort}; vhost {_vhost}; data {_folder.Path}");
+        var applied = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--apply");
+        Assert.True(applied.ExitCode == 0, $"accounts --apply: exit {applied.ExitCode}\n{applied.Stdout}\n{applied.Stderr}");
+        var summary = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--format", "json");
+        Assert.True(summary.ExitCode == 0, $"accounts --format json: exit {summary.ExitCode}\n{summary.Stderr}");
+        foreach (var department in JsonNode.Parse(summary.Stdout)!["departments"]!.AsArray())
+            _passwords[(string)department!["user"]!] = (string)department["password"]!;
+        _admin = await broker.Factory(broker.AdminUser, broker.AdminPassword, _vhost).CreateConnectionAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var hub in _hubs) await hub.DisposeAsync();
+        if (_admin is not null) await _admin.DisposeAsync();
+        using (var http = broker.Management())
+        using (await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(_vhost)}"))
+        {
+        }
+    }
+
+    /// <summary>xunit calls this after DisposeAsync, once the hub processes are gone and nothing holds hub.db open.</summary>
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Hub_storesEveryUpdateExactlyOnce_whenKilledWithSigkillMidStreamAndRestarted()
+    {
+        const int total = 5000;
+        // The first run only declares the hub's queue, so the 5,000 wait for the second run as one backlog.
+        var first = await StartHubAsync();
+        await first.KillAsync();
+        var ids = Enumerable.Range(0, total).Select(_ => Guid.NewGuid()).ToList();
+        await PublishAsync(Ttpvhcc, ids.Select(id => Message(id, Update(id))));
+        Assert.Equal((uint)total, (await QueueAsync(HubQueue))!.Value.Ready);
+
+        var victim = await StartHubAsync();
+        var atKill = await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n >= 1500, TimeSpan.FromSeconds(60), "1,500 submissions before the kill", victim);
+        await victim.KillAsync();
+        var afterKill = Count("SELECT COUNT(*) FROM submissions");
+        output.WriteLine($"killed hub pid {victim.Id} with SIGKILL at {atKill} submissions ({afterKill} once it was gone)");
+        Assert.True(afterKill < total, $"the hub had stored all {total} before the kill ({afterKill}): the kill was not in the middle");
+
+        var survivor = await StartHubAsync();
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n >= total, TimeSpan.FromSeconds(120), $"{total} submissions after the restart", survivor);
+        await StopHubAsync(survivor);
+
+        Assert.Equal(total, Count("SELECT COUNT(*) FROM submissions"));
+        Assert.Equal(total, Count("SELECT COUNT(DISTINCT message_id) FROM submissions"));
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM (SELECT message_id FROM submissions GROUP BY message_id HAVING COUNT(*) > 1)"));
+        Assert.Equal(ids.Select(id => id.ToString()).Order(StringComparer.Ordinal), Query<string>("SELECT message_id FROM submissions ORDER BY message_id"));
+        var receipts = Receipts();
+        Assert.Equal(total, receipts.GetValueOrDefault("accepted"));
+        Assert.Equal(0, receipts.GetValueOrDefault("rejected") + receipts.GetValueOrDefault("conflict"));
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM rejections"));
+        output.WriteLine($"receipts: {Describe(receipts)}; redeliveries seen as duplicates: {receipts.GetValueOrDefault("duplicate")}");
+    }
+
+    [Fact]
+    public async Task Hub_storesEveryConfirmedUpdate_whenBrokerStopsAndStartsMidStream()
+    {
+        var hub = await StartHubAsync();
+        var stream = new PublishStream(broker.Factory(Ttpvhcc, _passwords[Ttpvhcc], _vhost), Ttpvhcc);
+        var publishing = Task.Run(stream.RunAsync);
+
+        await EventuallyAsync(() => stream.Confirmed, n => n >= 1000, TimeSpan.FromSeconds(60), "1,000 confirms before the broker stops", hub);
+        var clock = Stopwatch.StartNew();
+        await broker.StopAppAsync();
+        var confirmedAtStop = stream.Confirmed;
+        output.WriteLine($"stop_app after {confirmedAtStop} confirms took {clock.Elapsed.TotalSeconds:0.0} s");
+        await EventuallyAsync(() => stream.Failed, n => n >= 1, TimeSpan.FromSeconds(30), "the publisher to see the broker go", hub);
+        clock.Restart();
+        await broker.StartAppAsync();
+        output.WriteLine($"start_app took {clock.Elapsed.TotalSeconds:0.0} s");
+        var confirmedAtStart = stream.Confirmed;
+        await EventuallyAsync(() => stream.Confirmed, n => n >= confirmedAtStart + 1000, TimeSpan.FromSeconds(90), "1,000 more confirms after the broker came back", hub);
+        var result = await stream.FinishAsync(publishing);
+
+        var confirmed = result.Confirmed.ToHashSet(StringComparer.Ordinal);
+        await EventuallyAsync(() => Query<string>("SELECT message_id FROM submissions").Count(confirmed.Contains), n => n == confirmed.Count, TimeSpan.FromSeconds(120),
+            $"all {confirmed.Count} confirmed updates stored (the hub reconnecting by itself)", hub);
+        Assert.False(hub.HasExited, $"the hub process exited during the broker restart:\n{hub.Output}");
+        await StopHubAsync(hub);
+
+        var stored = Query<string>("SELECT message_id FROM submissions").ToHashSet(StringComparer.Ordinal);
+        var attempted = result.Confirmed.Concat(result.Failed).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(stored, confirmed);
+        Assert.Superset(attempted, stored);
+        Assert.Equal(stored.Count, Count("SELECT COUNT(*) FROM submissions"));
+        var receipts = Receipts();
+        Assert.Equal(stored.Count, receipts.GetValueOrDefault("accepted"));
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM rejections"));
+        output.WriteLine($"published {attempted.Count}: {result.Confirmed.Count} confirmed, {result.Failed.Count} failed ({string.Join("; ", result.Errors.Distinct().Take(5))}); " +
+            $"{result.Connections} publisher connections; stored {stored.Count} ({stored.Count - confirmed.Count} of the failed ones reached the queue anyway); receipts: {Describe(receipts)}");
+    }
+
+    [Fact]
+    public async Task Hub_storesOneRowAndCountsOneDuplicate_whenSameMessageIsPublishedTwice()
+    {
+        var hub = await StartHubAsync();
+        var id = Guid.NewGuid();
+        var body = Update(id);
+
+        await PublishAsync(Ttpvhcc, [Message(id, body), Message(id, body)]);
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM receipts"), n => n >= 2, TimeSpan.FromSeconds(60), "two receipts", hub);
+        await StopHubAsync(hub);
+
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id", new { id = id.ToString() }));
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions"));
+        Assert.Equal(new Dictionary<string, int> { ["accepted"] = 1, ["duplicate"] = 1 }, Receipts());
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM rejections"));
+    }
+
+    [Fact]
+    public async Task Hub_movesPoisonToErrorQueueAndKeepsConsuming_whenBodyIsMalformedOrOfAnotherType()
+    {
+        var hub = await StartHubAsync();
+        var malformed = Guid.NewGuid();
+        var hello = Guid.NewGuid();
+        var otherType = Guid.NewGuid();
+        var valid = Guid.NewGuid();
+
+        await PublishAsync(Ttpvhcc, [Message(malformed, "{not json"u8.ToArray())]);
+        await PublishAsync(Ttpvhcc, [Message(hello, """{"hello":"world"}"""u8.ToArray())]);
+        await PublishAsync(Ttpvhcc, [Message(otherType, Envelope(otherType, "urn:message:Elsewhere.Contracts:SomethingElse"), "application/vnd.masstransit+json")]);
+        await PublishAsync(Ttpvhcc, [Message(valid, Update(valid))]);
+
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id", new { id = valid.ToString() }), n => n == 1, TimeSpan.FromSeconds(60), "the valid update after the poison", hub);
+        // Exploration: what became of each poison message.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            output.WriteLine($"{deadline.Elapsed.TotalSeconds:0} s: error {(await QueueAsync(ErrorQueue))?.Ready}, skipped {(await QueueAsync(SkippedQueue))?.Ready}, rejections {Count("SELECT COUNT(*) FROM rejections")}, receipts {Describe(Receipts())}");
+            await Task.Delay(2000);
+        }
+        foreach (var row in Query<(string? MessageId, string ReasonsJson, string Raw)>("SELECT message_id AS MessageId, reasons_json AS ReasonsJson, raw AS Raw FROM rejections"))
+            output.WriteLine($"rejection {row.MessageId}: {row.ReasonsJson} raw {row.Raw}");
+        await using var channel = await _admin.CreateChannelAsync();
+        foreach (var queue in new[] { ErrorQueue, SkippedQueue })
+        {
+            while (await TryGetAsync(channel, queue) is { } got)
+            {
+                output.WriteLine($"{queue}: message_id {got.BasicProperties.MessageId}, body {Encoding.UTF8.GetString(got.Body.Span)}");
+                foreach (var (key, value) in got.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                    output.WriteLine($"   {key} = {HeaderText(value)}");
+            }
+        }
+        output.WriteLine($"malformed {malformed}, hello {hello}, otherType {otherType}, valid {valid}");
+        output.WriteLine(hub.Output);
+        Assert.Fail("exploration");
+    }
+
+    [Fact]
+    public async Task Hub_storesEveryUpdate_whenAnotherWriterHoldsTheDatabaseLockForFiveSeconds()
+    {
+        await StoresEveryUpdateWhileLockedAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Hub_storesEveryUpdate_whenAnotherWriterHoldsTheDatabaseLockLongerThanBusyTimeout()
+    {
+        // busy_timeout is 10 s: past it the store throws SQLITE_BUSY and only MassTransit's retry saves the batch.
+        await StoresEveryUpdateWhileLockedAsync(TimeSpan.FromSeconds(12));
+    }
+
+    [Fact]
+    public async Task Hub_rejectsAndRecordsImpersonation_whenDepartmentPublishesInAnothersName()
+    {
+        var hub = await StartHubAsync();
+        var id = Guid.NewGuid();
+
+        // VHXH's own login, own routing key and own user_id: the broker lets it through; only the body lies.
+        await PublishAsync(Vhxh, [Message(id, Update(id, department: "TTPVHCC"))]);
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM receipts"), n => n >= 1, TimeSpan.FromSeconds(60), "a receipt for the impersonation", hub);
+        await StopHubAsync(hub);
+
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM submissions"));
+        Assert.Equal(new Dictionary<string, int> { ["rejected"] = 1 }, Receipts());
+        var rejection = Assert.Single(Query<(string MessageId, string TransportUser, string Department, string ReasonsJson)>(
+            "SELECT message_id AS MessageId, transport_user AS TransportUser, department AS Department, reasons_json AS ReasonsJson FROM rejections"));
+        Assert.Equal((id.ToString(), Vhxh, "TTPVHCC"), (rejection.MessageId, rejection.TransportUser, rejection.Department));
+        var reasons = JsonNode.Parse(rejection.ReasonsJson)!.AsArray();
+        var impersonation = Assert.Single(reasons, r => (string?)r!["code"] == "impersonation")!;
+        Assert.Equal("$.department", (string?)impersonation["field"]);
+        Assert.Contains("TTPVHCC", (string?)impersonation["message"], StringComparison.Ordinal);
+        output.WriteLine($"reasons_json: {rejection.ReasonsJson}");
+    }
+
+    private async Task StoresEveryUpdateWhileLockedAsync(TimeSpan hold)
+    {
+        const int total = 300;
+        var hub = await StartHubAsync();
+        var warmUp = Guid.NewGuid();
+        await PublishAsync(Ttpvhcc, [Message(warmUp, Update(warmUp))]);
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n == 1, TimeSpan.FromSeconds(60), "the warm-up update", hub);
+
+        var ids = Enumerable.Range(0, total).Select(_ => Guid.NewGuid()).ToList();
+        using (var writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()))
+        {
+            writer.Open();
+            writer.Execute("PRAGMA busy_timeout = 10000");
+            writer.Execute("BEGIN IMMEDIATE");
+            var locked = Stopwatch.StartNew();
+            await PublishAsync(Ttpvhcc, ids.Select(id => Message(id, Update(id))));
+            var remaining = hold - locked.Elapsed;
+            // The fault lasts this long: a held lock, not a wait for a result.
+            if (remaining > TimeSpan.Zero) await Task.Delay(remaining);
+            Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions"));
+            writer.Execute("COMMIT");
+            output.WriteLine($"held the write lock for {locked.Elapsed.TotalSeconds:0.0} s while {total} updates arrived");
+        }
+
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n >= total + 1, TimeSpan.FromSeconds(90), $"{total + 1} submissions after the lock", hub);
+        await StopHubAsync(hub);
+
+        Assert.Equal(total + 1, Count("SELECT COUNT(*) FROM submissions"));
+        Assert.Equal(total + 1, Count("SELECT COUNT(DISTINCT message_id) FROM submissions"));
+        var receipts = Receipts();
+        Assert.Equal(total + 1, receipts.GetValueOrDefault("accepted"));
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM rejections"));
+        Assert.Equal(0u, (await QueueAsync(ErrorQueue))?.Ready ?? 0);
+        var retries = hub.Output.Split('\n').Count(l => l.Contains("retry", StringComparison.OrdinalIgnoreCase) || l.Contains("locked", StringComparison.OrdinalIgnoreCase));
+        output.WriteLine($"receipts: {Describe(receipts)}; hub log lines mentioning retry/locked: {retries}");
+    }
+
+    // ---- the hub process ---------------------------------------------------------------------------------------------
+
+    private Dictionary<string, string> HubEnvironment() => new(StringComparer.Ordinal)
+    {
+        ["Hub__Transport"] = "RabbitMq",
+        ["Hub__RabbitMq__Uri"] = broker.AmqpUri("hub", "hub", _vhost),
+        ["Hub__RabbitMq__ManagementUri"] = broker.ManagementUri.ToString(),
+        ["Hub__RabbitMq__AdminUser"] = broker.AdminUser,
+        ["Hub__RabbitMq__AdminPassword"] = broker.AdminPassword,
+        ["Hub__RabbitMq__AccountSecret"] = Secret,
+        ["Hub__Data"] = _folder.Combine("data"),
+        ["Hub__Seeds"] = TestPaths.Seeds,
+    };
+
+    /// <summary>Starts `run` and returns once it consumes from the hub's queue (declaring it on the first start).</summary>
+    private async Task<HubProcess> StartHubAsync()
+    {
+        var hub = HubProcess.Start(_folder.Path, HubEnvironment(), "run");
+        _hubs.Add(hub);
+        await EventuallyAsync(async () =>
+        {
+            if (hub.HasExited) throw new Xunit.Sdk.XunitException($"hub pid {hub.Id} exited on start:\n{hub.Output}");
+            return (await QueueAsync(HubQueue))?.Consumers ?? 0;
+        }, n => n >= 1, TimeSpan.FromSeconds(60), $"hub pid {hub.Id} consuming from {HubQueue}", hub);
+        return hub;
+    }
+
+    /// <summary>
+    /// SIGTERM, and wait for a clean exit: the host stops its consumers, so afterwards the database is final and every
+    /// message still in the hub's queue is one it never acknowledged.
+    /// </summary>
+    private async Task StopHubAsync(HubProcess hub)
+    {
+        var (exitCode, text) = await RabbitMqBroker.RunAsync("kill", ["-TERM", hub.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        Assert.True(exitCode == 0, $"kill -TERM {hub.Id}: {text}");
+        await EventuallyAsync(() => hub.HasExited, exited => exited, TimeSpan.FromSeconds(60), $"hub pid {hub.Id} to stop on SIGTERM", hub);
+        Assert.Equal(0u, (await QueueAsync(HubQueue))!.Value.Ready);
+    }
+
+    // ---- the broker -----------------------------------------------------------------------------------------------
+
+    private sealed record Outgoing(string MessageId, byte[] Body, string ContentType = "application/json");
+
+    private static Outgoing Message(Guid id, byte[] body, string contentType = "application/json") => new(id.ToString(), body, contentType);
+
+    /// <summary>Publishes as a department would: its own login, routing key and user_id, persistent, mandatory, every message confirmed.</summary>
+    private async Task PublishAsync(string user, IEnumerable<Outgoing> messages)
+    {
+        await using var connection = await broker.Factory(user, _passwords[user], _vhost).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(ConfirmedChannel);
+        foreach (var window in messages.Chunk(100))
+        {
+            var publishes = window.Select(m => channel.BasicPublishAsync(BrokerIdentity.Exchange, user, mandatory: true, Properties(user, m), m.Body).AsTask()).ToList();
+            await Task.WhenAll(publishes);
+        }
+    }
+
+    private static BasicProperties Properties(string user, Outgoing message) => new()
+    {
+        UserId = user,
+        MessageId = message.MessageId,
+        ContentType = message.ContentType,
+        DeliveryMode = DeliveryModes.Persistent,
+    };
+
+    /// <summary>Ready messages and consumers of a queue, as the broker has them now (a passive declare); null when it does not exist.</summary>
+    private async Task<(uint Ready, uint Consumers)?> QueueAsync(string queue)
+    {
+        await using var channel = await _admin.CreateChannelAsync();
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue);
+            return (ok.MessageCount, ok.ConsumerCount);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<BasicGetResult?> TryGetAsync(IChannel channel, string queue)
+    {
+        try
+        {
+            return await channel.BasicGetAsync(queue, autoAck: true);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
+    private static string HeaderText(object? value) => value switch
+    {
+        null => "null",
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        System.Collections.IEnumerable list and not string => "[" + string.Join(", ", list.Cast<object?>().Select(HeaderText)) + "]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
+    // ---- messages -------------------------------------------------------------------------------------------------
+
+    /// <summary>A valid plain-JSON update: TTPVHCC leads indicator 1 of binh-chuong-2026.</summary>
+    private static byte[] Update(Guid id, string department = "TTPVHCC") => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        messageId = id,
+        planId = PlanId,
+        department,
+        period = "2026-Q1",
+        submittedBy = "fault tests",
+        indicators = new[] { new { code = "1", numerator = 85, denominator = 100 } },
+    });
+
+    /// <summary>A MassTransit envelope whose messageType the hub does not consume.</summary>
+    private static byte[] Envelope(Guid id, string messageType) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        messageId = id,
+        messageType = new[] { messageType },
+        message = new { hello = "world" },
+    });
+
+    // ---- the database ---------------------------------------------------------------------------------------------
+
+    private SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private int Count(string sql, object? parameters = null)
+    {
+        if (!File.Exists(DatabasePath)) return 0;
+        using var connection = OpenDatabase();
+        return connection.ExecuteScalar<int>(sql, parameters);
+    }
+
+    private List<T> Query<T>(string sql, object? parameters = null)
+    {
+        if (!File.Exists(DatabasePath)) return [];
+        using var connection = OpenDatabase();
+        return connection.Query<T>(sql, parameters).ToList();
+    }
+
+    private Dictionary<string, int> Receipts() =>
+        Query<(string Outcome, int Count)>("SELECT outcome AS Outcome, COUNT(*) AS Count FROM receipts GROUP BY outcome").ToDictionary(r => r.Outcome, r => r.Count, StringComparer.Ordinal);
+
+    private static string Describe(Dictionary<string, int> counts) => string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
+
+    // ---- waiting --------------------------------------------------------------------------------------------------
+
+    private static Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess? hub) =>
+        EventuallyAsync(() => Task.FromResult(probe()), done, timeout, what, hub);
+
+    /// <summary>Polls until <paramref name="done"/> holds, and fails with the last value and the hub's log when the deadline passes first.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess? hub)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = default(T);
+        string? problem = null;
+        while (true)
+        {
+            try
+            {
+                last = await probe();
+                problem = null;
+                if (done(last)) return last;
+            }
+            catch (SqliteException e)
+            {
+                // The hub may still be creating its schema.
+                problem = e.Message;
+            }
+            if (clock.Elapsed > timeout)
+                throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}; last value {last}{(problem is null ? "" : $" ({problem})")}\n--- hub log\n{hub?.Output}");
+            await Task.Delay(25);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace ChuyenDoiSo.Workers.Tests.Faults;
+
+/// <summary>
+/// The hub's program as a real OS process (`dotnet ChuyenDoiSo.Workers.dll &lt;verb&gt;`), configured only through
+/// Hub__* environment variables, so that a kill is a real SIGKILL and a restart a real cold start.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    /// <summary>Enough of the log to see why a run went wrong, without keeping every line of a long one.</summary>
+    private const int KeptLines = 400;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private HubProcess(Process process) => _process = process;
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "ChuyenDoiSo.Workers.dll");
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process printed, stdout and stderr interleaved as they arrived.</summary>
+    public string Output => string.Join('\n', _lines);
+
+    /// <summary>Starts a long-running verb (`run`); the caller kills it.</summary>
+    public static HubProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var process = new Process { StartInfo = StartInfo(workingDirectory, environment, args), EnableRaisingEvents = true };
+        var hub = new HubProcess(process);
+        process.OutputDataReceived += (_, e) => hub.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => hub.Keep(e.Data);
+        if (!process.Start()) throw new InvalidOperationException($"could not start {Dll} {string.Join(' ', args)}");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return hub;
+    }
+
+    /// <summary>Runs a verb that ends by itself (`accounts …`) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args)) ?? throw new InvalidOperationException($"could not start {Dll}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{string.Join(' ', args)}` did not finish within 2 minutes");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>SIGKILL on Linux: no shutdown hooks, no flush, no goodbye to the broker. Returns once the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _lines.Enqueue(line);
+        while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+        var info = new ProcessStartInfo(host)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        // Only what the test sets may configure the hub.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Hub__", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(key);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        return info;
+    }
+}
