@@ -8,7 +8,8 @@ need_apt=()
 # The RabbitMQ tests start a private broker node when no Docker engine answers (ENVIRONMENT.md).
 command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 # The SMTP delivery tests talk to a real SMTP server.
-python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_apt+=(python3-aiosmtpd)
+# Debian's python3 (not a pyenv shim) is the one the package installs into.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_apt+=(python3-aiosmtpd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need_apt[*]}"

@@ -27,9 +27,10 @@ public sealed class SmtpReportSender(SmtpOptions options, ILogger<SmtpReportSend
         var host = options.IsConfigured && options.Host is { } configured
             ? configured
             : throw new InvalidOperationException("Hub:Smtp:Host is not set; without it reports go to the pickup folder, not to SMTP.");
-        var security = Enum.Parse<SecureSocketOptions>(options.Security, ignoreCase: true);
+        var security = Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new InvalidOperationException($"Hub:Smtp:Security is '{options.Security}'; expected one of MailKit's SecureSocketOptions: None, StartTls, SslOnConnect, Auto (or StartTlsWhenAvailable).");
         var maxAttempts = options.RetryDelaysSeconds.Count + 1;
-        string? lastReply = null;
         for (var attempt = 1; ; attempt++)
         {
             logger.LogInformation("SMTP attempt {Attempt} of {MaxAttempts}: sending {MessageId} to {Recipients} via {Host}:{Port}",
@@ -42,20 +43,20 @@ public sealed class SmtpReportSender(SmtpOptions options, ILogger<SmtpReportSend
             }
             catch (SmtpCommandException e) when ((int)e.StatusCode is >= 500 and < 600)
             {
-                lastReply = Reply(e);
+                var lastReply = Reply(e);
                 logger.LogWarning("SMTP attempt {Attempt}: {MessageId} refused permanently ({ErrorCode}): {Reply}", attempt, message.MessageId, e.ErrorCode, lastReply);
                 return new SendResult(false, true, attempt, lastReply);
             }
             catch (Exception e) when (e is AuthenticationException or SslHandshakeException or NotSupportedException)
             {
                 // Wrong credentials, a certificate we do not trust, StartTls on a server without it: the same again will fail the same way.
-                lastReply = $"{e.GetType().Name}: {e.Message}";
+                var lastReply = $"{e.GetType().Name}: {e.Message}";
                 logger.LogWarning("SMTP attempt {Attempt}: {MessageId} cannot be sent with these settings: {Reply}", attempt, message.MessageId, lastReply);
                 return new SendResult(false, true, attempt, lastReply);
             }
             catch (Exception e) when (IsTransient(e, ct))
             {
-                lastReply = e is SmtpCommandException command ? Reply(command) : $"{e.GetType().Name}: {e.Message}";
+                var lastReply = e is SmtpCommandException command ? Reply(command) : $"{e.GetType().Name}: {e.Message}";
                 if (attempt >= maxAttempts)
                 {
                     logger.LogWarning("SMTP attempt {Attempt}: {MessageId} failed ({Reply}); giving up after {Attempts} attempts", attempt, message.MessageId, lastReply, attempt);

@@ -159,7 +159,6 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         var otherType = Guid.NewGuid();
         var valid = Guid.NewGuid();
 
-        await PublishAsync(Ttpvhcc, [Message(malformed, "{not json"u8.ToArray())]);
         await PublishAsync(Ttpvhcc, [Message(hello, """{"hello":"world"}"""u8.ToArray())]);
         await PublishAsync(Ttpvhcc, [Message(otherType, Envelope(otherType, "urn:message:Elsewhere.Contracts:SomethingElse"), "application/vnd.masstransit+json")]);
         await PublishAsync(Ttpvhcc, [Message(valid, Update(valid))]);
@@ -167,7 +166,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id", new { id = valid.ToString() }), n => n == 1, TimeSpan.FromSeconds(60), "the valid update after the poison", hub);
         // Exploration: what became of each poison message.
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(40))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
             output.WriteLine($"{deadline.Elapsed.TotalSeconds:0} s: error {(await QueueAsync(ErrorQueue))?.Ready}, skipped {(await QueueAsync(SkippedQueue))?.Ready}, rejections {Count("SELECT COUNT(*) FROM rejections")}, receipts {Describe(Receipts())}");
             await Task.Delay(2000);
@@ -185,7 +184,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
             }
         }
         output.WriteLine($"malformed {malformed}, hello {hello}, otherType {otherType}, valid {valid}");
-        output.WriteLine(hub.Output);
+        File.WriteAllText("/tmp/fault-explore-hub.log", hub.Output);
         Assert.Fail("exploration");
     }
 

@@ -11,7 +11,7 @@ namespace ChuyenDoiSo.Workers.Tests.Faults;
 public sealed class HubProcess : IAsyncDisposable
 {
     /// <summary>Enough of the log to see why a run went wrong, without keeping every line of a long one.</summary>
-    private const int KeptLines = 400;
+    private const int KeptLines = 100000;
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
