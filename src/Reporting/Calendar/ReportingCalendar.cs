@@ -61,6 +61,14 @@ public static class ReportingCalendar
         return index > 0 ? year[index - 1] : For(period.Year - 1, settings, holidays)[^1];
     }
 
+    /// <summary>The report after this one (the next year's first after the annual report).</summary>
+    public static ReportingPeriod Next(ReportingPeriod period, CalendarSettings settings, HolidayCalendar holidays)
+    {
+        var year = For(period.Year, settings, holidays);
+        var index = year.ToList().FindIndex(p => p.Period == period.Period);
+        return index + 1 < year.Count ? year[index + 1] : For(period.Year + 1, settings, holidays)[0];
+    }
+
     /// <summary>The label of a report: YYYY-MM, YYYY-Q1, YYYY-H1, YYYY-9M or YYYY-FY.</summary>
     public static string Label(int year, ReportKind kind, int month) => kind switch
     {

@@ -21,7 +21,7 @@ public static class ReportCompiler
         var queries = new CompileQueries(connection);
         var settings = plan.EffectiveCalendar;
         var previous = ReportingCalendar.Previous(period, settings, catalog.Holidays);
-        var next = Next(period, settings, catalog.Holidays);
+        var next = ReportingCalendar.Next(period, settings, catalog.Holidays);
 
         var current = Window(queries, plan, period, catalog);
         var before = Window(queries, plan, previous, catalog);
@@ -79,9 +79,7 @@ public static class ReportCompiler
         }
 
         var done = tasks.Where(t => t.Status == "done").Select(t => t.Task.Code).ToHashSet(StringComparer.Ordinal);
-        var nextTasks = next is null
-            ? []
-            : tasks.Where(t => !done.Contains(t.Task.Code) && t.Timeframe.Overlaps(next.IncrementStart, next.CutOff)).Select(t => t.Task).ToList();
+        var nextTasks = tasks.Where(t => !done.Contains(t.Task.Code) && t.Timeframe.Overlaps(next.IncrementStart, next.CutOff)).Select(t => t.Task).ToList();
 
         return new CompiledReport
         {
@@ -112,13 +110,6 @@ public static class ReportCompiler
         var periods = year.Where(p => p.IncrementStart >= period.WindowStart && p.CutOff <= period.CutOff).Select(p => p.Period).ToList();
         var order = year.Select((p, i) => (p.Period, i)).ToDictionary(x => x.Period, x => x.i, StringComparer.Ordinal);
         return new WindowData(queries.Indicators(plan.Id, periods), queries.Tasks(plan.Id, periods), queries.Statistics(plan.Id, periods), order);
-    }
-
-    private static ReportingPeriod? Next(ReportingPeriod period, CalendarSettings settings, HolidayCalendar holidays)
-    {
-        var year = ReportingCalendar.For(period.Year, settings, holidays);
-        var index = year.ToList().FindIndex(p => p.Period == period.Period);
-        return index + 1 < year.Count ? year[index + 1] : ReportingCalendar.For(period.Year + 1, settings, holidays)[0];
     }
 
     private static string DepartmentName(Plan plan, string code) => plan.FindDepartment(code)?.Name ?? code;

@@ -65,6 +65,10 @@ public static class CliSupport
     public static Plan RequirePlan(PlanCatalog catalog, string id) =>
         catalog.Find(id) ?? throw new UserException($"unknown plan \"{id}\"; expected one of {string.Join(", ", catalog.Plans.Select(p => p.Id))}");
 
+    public static Reporting.Calendar.ReportingPeriod RequirePeriod(PlanCatalog catalog, Plan plan, string label) =>
+        catalog.FindPeriod(plan, label)
+        ?? throw new UserException($"--period \"{label}\" is not in plan {plan.Id}'s calendar; expected one of {string.Join(", ", catalog.CalendarFor(plan).Select(x => x.Period))}");
+
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Plain aligned columns for the table formats.</summary>

@@ -27,8 +27,7 @@ public static class CompileCommands
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
-            if (catalog.FindPeriod(p, label) is null)
-                throw new UserException($"--period \"{label}\" is not in plan {p.Id}'s calendar; expected one of {string.Join(", ", catalog.CalendarFor(p).Select(x => x.Period))}");
+            CliSupport.RequirePeriod(catalog, p, label);
             var issueDate = parse.GetValue(date) is { } d
                 ? DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : throw new UserException($"--date \"{d}\" is not a date; expected yyyy-MM-dd")
                 : HubTime.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());

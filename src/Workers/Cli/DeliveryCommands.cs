@@ -96,8 +96,7 @@ public static class DeliveryCommands
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
-            if (catalog.FindPeriod(p, label) is null)
-                throw new UserException($"--period \"{label}\" is not in plan {p.Id}'s calendar; expected one of {string.Join(", ", catalog.CalendarFor(p).Select(x => x.Period))}");
+            CliSupport.RequirePeriod(catalog, p, label);
             var outcomes = await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken);
             foreach (var o in outcomes)
                 Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
