@@ -101,7 +101,7 @@ public sealed class DeliveryLedger(HubDatabase database)
         public const string Find = "SELECT " + Columns + " FROM deliveries WHERE plan_id = @planId AND period = @period AND recipient = @recipient AND channel = @channel";
         public const string MarkSending = "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = @Id";
         public const string MarkSent = "UPDATE deliveries SET status = 'sent', sent_at = @sentAt, last_error = NULL WHERE id = @id";
-        public const string MarkFailed = "UPDATE deliveries SET status = @status, last_error = @error WHERE id = @id";
+        public const string MarkFailed = "UPDATE deliveries SET status = @status, last_error = @error WHERE id = @id AND status <> 'sent'";
         public const string All = "SELECT " + Columns + " FROM deliveries ORDER BY due_at, plan_id, period, channel";
         public const string Unfinished = "SELECT " + Columns + " FROM deliveries WHERE status IN ('sending', 'pending') ORDER BY due_at";
         public const string InsertReminder = """

@@ -41,6 +41,9 @@ public sealed class DeliveryService(
         var dueAt = HubTime.At(reportingPeriod.AdjustedDueDate, settings.SendTimeOfDay);
         var outcomes = new List<DeliveryOutcome>();
         ReportOutputs? outputs = null;
+        // One delivery at a time across processes (`run` at a deadline, `deliver` by hand): the ledger row alone cannot
+        // tell a send in progress from one a crash left open. The kernel drops the lock when a process dies.
+        using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
         foreach (var channel in plan.Channels)
         {
             var recipient = channel == "email" ? plan.HigherLevel.Email : DeliverySchedule.ForwardRecipient;

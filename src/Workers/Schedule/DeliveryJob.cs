@@ -10,12 +10,15 @@ namespace ChuyenDoiSo.Workers.Schedule;
 /// second firing (a misfire after a restart, a duplicate trigger) send nothing twice.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DeliveryJob(PlanCatalog catalog, DeliveryService delivery, ILogger<DeliveryJob> logger) : IJob
+public sealed class DeliveryJob(PlanCatalog catalog, DeliveryService delivery, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
 {
     public const string PlanKey = "plan";
     public const string PeriodKey = "period";
     public const string KindKey = "kind";
     public const string OffsetKey = "offset";
+
+    /// <summary>A reminder that fires this late (the hub was down) is stale: a pile of old reminders helps nobody.</summary>
+    public static readonly TimeSpan ReminderGrace = TimeSpan.FromHours(12);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -30,6 +33,11 @@ public sealed class DeliveryJob(PlanCatalog catalog, DeliveryService delivery, I
         }
         if (data.GetString(KindKey) == ScheduledItem.Reminder)
         {
+            if (context.ScheduledFireTimeUtc is { } scheduled && clock.GetUtcNow() - scheduled > ReminderGrace)
+            {
+                logger.LogInformation("Skipped the reminder for {Plan} {Period} due {Scheduled:O}: fired {Late} late", planId, period, scheduled, clock.GetUtcNow() - scheduled);
+                return;
+            }
             var offset = int.Parse(data.GetString(OffsetKey) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
             var reminded = await delivery.RemindAsync(plan, period, offset, cancellationToken);
             logger.LogInformation("Reminded {Count} departments for {Plan} {Period} ({Offset:+0;-0;0} days): {Departments}", reminded.Count, planId, period, offset, string.Join(", ", reminded));

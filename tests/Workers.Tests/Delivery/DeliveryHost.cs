@@ -23,6 +23,7 @@ public sealed class DeliveryHost : IAsyncDisposable
     public const string PlanId = "binh-chuong-2026";
 
     private readonly IHost _host;
+    private bool _started;
     private bool _stopped;
 
     private DeliveryHost(IHost host, string data)
@@ -67,12 +68,13 @@ public sealed class DeliveryHost : IAsyncDisposable
     public async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        _started = true;
         await _host.StartAsync(timeout.Token);
     }
 
     public async Task StopAsync()
     {
-        if (_stopped) return;
+        if (!_started || _stopped) return;
         _stopped = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _host.StopAsync(timeout.Token);
@@ -85,7 +87,7 @@ public sealed class DeliveryHost : IAsyncDisposable
         else _host.Dispose();
     }
 
-    public Task<IScheduler> SchedulerAsync() => Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+    public async Task<IScheduler> SchedulerAsync() => await Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
     /// <summary>The Quartz trigger of a report (all its channels), or null when there is none (never scheduled, or done).</summary>
     public async Task<ITrigger?> ReportTriggerAsync(string period) =>
@@ -97,14 +99,14 @@ public sealed class DeliveryHost : IAsyncDisposable
     public IReadOnlyList<string> OutboxFiles(string pattern = "*.eml", string? subfolder = null)
     {
         var folder = subfolder is null ? Outbox : Path.Combine(Outbox, subfolder);
-        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()! : [];
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
     }
 
     /// <summary>
     /// Polls (real time) until <paramref name="done"/> holds or the deadline passes; then fails with what was seen last.
     /// Quartz fires on its own threads after the fake clock moves, so the test waits for the effect rather than for a while.
     /// </summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    public static async Task<T> EventuallyFromAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(30);
@@ -119,7 +121,7 @@ public sealed class DeliveryHost : IAsyncDisposable
     }
 
     public static Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
-        EventuallyAsync(() => Task.FromResult(probe()), done, what, timeout);
+        EventuallyFromAsync(() => Task.FromResult(probe()), done, what, timeout);
 
     public static string Describe<T>(T value) => value switch
     {
@@ -129,16 +131,18 @@ public sealed class DeliveryHost : IAsyncDisposable
         _ => value.ToString() ?? "",
     };
 
-    /// <summary>Log lines go to the test's output, stamped with the fake clock so a reader sees when in the scenario they came.</summary>
+    /// <summary>Log lines go to the test's output, stamped with the fake clock (when in the scenario) and the real time since the host was built (how long it took).</summary>
     private sealed class OutputLoggerProvider(ITestOutputHelper output, TimeProvider clock) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new OutputLogger(output, clock, categoryName[(categoryName.LastIndexOf('.') + 1)..]);
+        private readonly Stopwatch _real = Stopwatch.StartNew();
+
+        public ILogger CreateLogger(string categoryName) => new OutputLogger(output, clock, _real, categoryName[(categoryName.LastIndexOf('.') + 1)..]);
 
         public void Dispose()
         {
         }
 
-        private sealed class OutputLogger(ITestOutputHelper output, TimeProvider clock, string category) : ILogger
+        private sealed class OutputLogger(ITestOutputHelper output, TimeProvider clock, Stopwatch real, string category) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -148,7 +152,7 @@ public sealed class DeliveryHost : IAsyncDisposable
             {
                 try
                 {
-                    output.WriteLine($"[{clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)):yyyy-MM-dd HH:mm:ss zzz}] {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
+                    output.WriteLine($"[{clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)):yyyy-MM-dd HH:mm:ss zzz} | real +{real.Elapsed.TotalSeconds:0.000} s] {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
                 }
                 catch (InvalidOperationException)
                 {
