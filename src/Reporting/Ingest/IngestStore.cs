@@ -60,6 +60,13 @@ public sealed class IngestStore(HubDatabase database)
             var hash = item.Message is not null ? ContentHash(item.Message) : Hash(item.Raw);
             if (item.Reasons.Count > 0)
             {
+                // A fault recorded for an update that is in fact stored (a redelivery after a lost ack) is a duplicate.
+                if (key is not null && known.TryGetValue(key, out var storedAlready) && storedAlready.ContentHash == hash)
+                {
+                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, storedAlready.Id, null));
+                    results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], storedAlready.Id);
+                    continue;
+                }
                 // A rejected message redelivered is the same rejection, not a new one.
                 if (key is not null && connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } existing)
                 {

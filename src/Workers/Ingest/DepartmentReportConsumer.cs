@@ -8,37 +8,34 @@ using MassTransit;
 namespace ChuyenDoiSo.Workers.Ingest;
 
 /// <summary>
-/// Stores department updates a batch at a time: each validated against its plan, the batch in one
-/// SQLite transaction. The broker's acknowledgement follows the commit, so an acknowledged update is stored.
+/// Stores a department update: validated against its plan, then handed to the group-commit writer, which stores
+/// it with the others in flight in one SQLite transaction. The broker's acknowledgement follows the commit, so an
+/// acknowledged update is stored.
 /// </summary>
-public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestStore store, TimeProvider clock, BrokerIdentity broker, ILogger<DepartmentReportConsumer> logger)
-    : IConsumer<Batch<DepartmentReportSubmitted>>
+public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter writer, TimeProvider clock, BrokerIdentity broker, ILogger<DepartmentReportConsumer> logger)
+    : IConsumer<DepartmentReportSubmitted>
 {
     /// <summary>Lets `ingest --received-at` record when a paper report really arrived; honoured on the in-process bus only.</summary>
     public const string ReceivedAtHeader = "Hub-Received-At";
 
-    public async Task Consume(ConsumeContext<Batch<DepartmentReportSubmitted>> context)
+    public async Task Consume(ConsumeContext<DepartmentReportSubmitted> context)
     {
         var now = clock.GetUtcNow();
-        var batch = context.Message.Select(m => Incoming(m, now)).ToList();
-        var results = store.Store(batch);
-        for (var i = 0; i < results.Count; i++)
+        var incoming = Incoming(context, now);
+        var result = await writer.StoreAsync(incoming, context.CancellationToken);
+        if (result.Outcome is not (IngestOutcome.Rejected or IngestOutcome.Conflict)) return;
+        var message = incoming.Message!;
+        logger.LogWarning("Rejected update {MessageId} from {Department} for {Plan} {Period}: {Reasons}",
+            result.MessageId, message.Department, message.PlanId, message.Period, string.Join("; ", result.Reasons.Select(r => $"{r.Field}: {r.Message}")));
+        await context.Publish(new DepartmentReportRejected
         {
-            var result = results[i];
-            if (result.Outcome is not (IngestOutcome.Rejected or IngestOutcome.Conflict)) continue;
-            var message = context.Message[i].Message;
-            logger.LogWarning("Rejected update {MessageId} from {Department} for {Plan} {Period}: {Reasons}",
-                result.MessageId, message.Department, message.PlanId, message.Period, string.Join("; ", result.Reasons.Select(r => $"{r.Field}: {r.Message}")));
-            await context.Message[i].Publish(new DepartmentReportRejected
-            {
-                MessageId = message.MessageId,
-                PlanId = message.PlanId,
-                Department = message.Department,
-                Period = message.Period,
-                RejectedAt = now,
-                Reasons = result.Reasons,
-            });
-        }
+            MessageId = message.MessageId,
+            PlanId = message.PlanId,
+            Department = message.Department,
+            Period = message.Period,
+            RejectedAt = now,
+            Reasons = result.Reasons,
+        });
     }
 
     private IncomingSubmission Incoming(ConsumeContext<DepartmentReportSubmitted> context, DateTimeOffset now)
@@ -66,13 +63,19 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestStore st
 public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<DepartmentReportConsumer>
 {
     private readonly Wiring.IngestOptions _options;
+    private readonly IngestStore _store;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
 
-    public DepartmentReportConsumerDefinition(Microsoft.Extensions.Options.IOptions<Wiring.HubOptions> options)
+    public DepartmentReportConsumerDefinition(Microsoft.Extensions.Options.IOptions<Wiring.HubOptions> options, IngestStore store, TimeProvider clock, ILogger<DepartmentReportConsumerDefinition> logger)
     {
+        _store = store;
+        _clock = clock;
+        _logger = logger;
         _options = options.Value.Ingest;
         EndpointName = "department-reports";
-        // Enough prefetch to fill two batches while one is being written.
-        ConcurrentMessageLimit = _options.BatchSize * (_options.ConcurrentBatches + 1);
+        // As many messages in flight as one group commit takes; the prefetch keeps the next group ready.
+        ConcurrentMessageLimit = _options.BatchSize;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DepartmentReportConsumer> consumerConfigurator, IRegistrationContext context)
@@ -80,18 +83,19 @@ public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<Depa
         // Departments that are not on .NET publish plain JSON (application/json) to the hub's exchange.
         endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType);
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
             rabbit.Bind(BrokerIdentity.Exchange, b =>
             {
                 b.ExchangeType = "topic";
                 b.Durable = true;
                 b.RoutingKey = "#";
             });
-        endpointConfigurator.PrefetchCount = _options.BatchSize * (_options.ConcurrentBatches + 1);
+            // MassTransit's move keeps the department's user_id, which RabbitMQ refuses from the hub's connection.
+            rabbit.ConfigureError(e => e.UseFilter(new DepartmentErrorFilter()));
+            rabbit.ConfigureDeadLetter(d => d.UseFilter(new DepartmentSkippedFilter(_store, _clock, _logger)));
+        }
+        endpointConfigurator.PrefetchCount = _options.BatchSize * 2;
         // A locked database or a full disk is transient: retry before the message goes to the error queue.
         endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000, 10000));
-        consumerConfigurator.Options<BatchOptions>(o => o
-            .SetMessageLimit(_options.BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(_options.BatchTimeLimitMs))
-            .SetConcurrencyLimit(_options.ConcurrentBatches));
     }
 }

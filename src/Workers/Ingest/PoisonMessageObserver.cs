@@ -25,8 +25,14 @@ public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock,
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) => Record(context, exception);
 
-    private Task Record(ReceiveContext context, Exception exception)
+    private Task Record(ReceiveContext context, Exception exception) => RecordRejection(store, clock, logger, context, exception);
+
+    /// <summary>Records a rejection for a message the consumer never stored, with the reasons the reader finds.</summary>
+    public static Task RecordRejection(IngestStore store, TimeProvider clock, ILogger logger, ReceiveContext context, Exception exception)
     {
+        // A cancelled consume or a dropped connection is the transport's trouble, not the message's: it comes back.
+        if (exception is OperationCanceledException || exception.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true)
+            return Task.CompletedTask;
         try
         {
             var raw = Encoding.UTF8.GetString(context.GetBody());

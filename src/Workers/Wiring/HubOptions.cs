@@ -37,12 +37,8 @@ public sealed class RabbitMqOptions
 
 public sealed class IngestOptions
 {
-    /// <summary>Updates that share one SQLite transaction.</summary>
+    /// <summary>At most this many updates share one SQLite transaction (group commit), and as many are consumed at once.</summary>
     public int BatchSize { get; set; } = 500;
-    /// <summary>How long a partial batch waits for more updates.</summary>
-    public int BatchTimeLimitMs { get; set; } = 20;
-    /// <summary>Batches stored at once; SQLite has one writer, so more than one only queues on its lock.</summary>
-    public int ConcurrentBatches { get; set; } = 1;
 }
 
 /// <summary>The `Hub:Smtp` section. Security takes MailKit's SecureSocketOptions names: None, StartTls, SslOnConnect, Auto.</summary>

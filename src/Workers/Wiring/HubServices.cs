@@ -27,6 +27,8 @@ public static class HubServices
             return database;
         });
         builder.Services.AddSingleton<IngestStore>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton(BrokerIdentity.From(options));
         return builder;
     }

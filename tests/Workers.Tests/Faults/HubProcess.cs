@@ -11,7 +11,7 @@ namespace ChuyenDoiSo.Workers.Tests.Faults;
 public sealed class HubProcess : IAsyncDisposable
 {
     /// <summary>Enough of the log to see why a run went wrong, without keeping every line of a long one.</summary>
-    private const int KeptLines = 100000;
+    private const int KeptLines = 5000;
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -26,6 +26,16 @@ public sealed class HubProcess : IAsyncDisposable
 
     /// <summary>The last lines the process printed, stdout and stderr interleaved as they arrived.</summary>
     public string Output => string.Join('\n', _lines);
+
+    /// <summary>The last <paramref name="count"/> lines: enough for an assertion message.</summary>
+    public string Tail(int count) => string.Join('\n', _lines.TakeLast(count));
+
+    /// <summary>How many lines so far contain <paramref name="text"/>, and the first of them.</summary>
+    public (int Count, string? First) Find(string text)
+    {
+        var matches = _lines.Where(l => l.Contains(text, StringComparison.Ordinal)).ToList();
+        return (matches.Count, matches.FirstOrDefault()?.Trim());
+    }
 
     /// <summary>Starts a long-running verb (`run`); the caller kills it.</summary>
     public static HubProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)

@@ -1,0 +1,72 @@
+using ChuyenDoiSo.Reporting.Ingest;
+using MassTransit;
+using MassTransit.RabbitMqTransport;
+using RabbitMQ.Client;
+
+namespace ChuyenDoiSo.Workers.Ingest;
+
+/// <summary>
+/// Moves a message the hub cannot use to &lt;queue&gt;_error (faults) or &lt;queue&gt;_skipped (not a report), with the
+/// reason in MassTransit's headers. MassTransit's own move copies every AMQP property, the department's user_id
+/// included, and RabbitMQ refuses a user_id that is not the publishing connection's user: the move fails, the
+/// channel closes and the message comes back for ever. This move drops user_id (kept as a header) and otherwise
+/// keeps the message as it came.
+/// </summary>
+public static class DepartmentErrorQueue
+{
+    public const string TransportUserHeader = "Hub-Transport-User";
+
+    public static async Task<bool> MoveAsync(ReceiveContext context, string suffix, string reason, Exception? exception)
+    {
+        if (!context.TryGetPayload(out ChannelContext? channel) || !context.TryGetPayload(out RabbitMqBasicConsumeContext? consume))
+            return false;
+        var name = $"{context.InputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "department-reports"}{suffix}";
+        await channel.Channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.Channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
+        await channel.Channel.QueueBindAsync(name, name, "");
+
+        var properties = new BasicProperties(consume.Properties) { UserId = null };
+        var headers = properties.Headers = new Dictionary<string, object?>(properties.Headers ?? new Dictionary<string, object?>());
+        if (consume.Properties.UserId is { } user) headers[TransportUserHeader] = user;
+        headers["MT-Reason"] = reason;
+        headers["MT-Host-MachineName"] = Environment.MachineName;
+        headers["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        if (exception is not null)
+        {
+            headers["MT-Fault-ExceptionType"] = exception.GetType().FullName;
+            headers["MT-Fault-Message"] = exception.Message;
+            headers["MT-Fault-StackTrace"] = exception.StackTrace;
+        }
+        await channel.BasicPublishAsync(name, consume.RoutingKey, true, properties, context.GetBody(), true, CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>The error pipe for faults: our move on RabbitMQ, MassTransit's own elsewhere.</summary>
+public sealed class DepartmentErrorFilter : IFilter<ExceptionReceiveContext>
+{
+    public void Probe(ProbeContext context) => context.CreateFilterScope("departmentErrorQueue");
+
+    public async Task Send(ExceptionReceiveContext context, IPipe<ExceptionReceiveContext> next)
+    {
+        if (!await DepartmentErrorQueue.MoveAsync(context, "_error", "fault", context.Exception))
+            await next.Send(context);
+    }
+}
+
+/// <summary>
+/// The dead-letter pipe for messages no consumer takes (not JSON, a MassTransit envelope of another type): poison
+/// too, so they go to the error queue with the reason, and leave a rejection record.
+/// </summary>
+public sealed class DepartmentSkippedFilter(IngestStore store, TimeProvider clock, ILogger logger) : IFilter<ReceiveContext>
+{
+    public void Probe(ProbeContext context) => context.CreateFilterScope("departmentSkippedQueue");
+
+    public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
+    {
+        var reason = new InvalidDataException("not a DepartmentReportSubmitted the hub can read (not JSON, or a message of another type)");
+        await PoisonMessageObserver.RecordRejection(store, clock, logger, context, reason);
+        if (!await DepartmentErrorQueue.MoveAsync(context, "_error", "fault", reason))
+            await next.Send(context);
+    }
+}

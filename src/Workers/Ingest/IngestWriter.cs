@@ -1,0 +1,56 @@
+using System.Threading.Channels;
+using ChuyenDoiSo.Reporting.Ingest;
+
+namespace ChuyenDoiSo.Workers.Ingest;
+
+/// <summary>
+/// Group commit: consumers hand their update here and wait; one writer stores whatever has gathered (up to a
+/// batch) in one SQLite transaction and completes every waiter after the commit, so each message is acknowledged
+/// only once it is durable. Unlike a broker-side batch, every delivery reaches the store, duplicates included,
+/// and one bad message fails only itself.
+/// </summary>
+public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, ILogger<IngestWriter> logger) : IDisposable
+{
+    private readonly Channel<(IncomingSubmission Item, TaskCompletionSource<IngestResult> Done)> _queue =
+        Channel.CreateUnbounded<(IncomingSubmission, TaskCompletionSource<IngestResult>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    public Task<IngestResult> StoreAsync(IncomingSubmission item, CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        var done = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((item, done))) throw new InvalidOperationException("the ingest writer has stopped");
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null) return;
+        lock (_startLock) _loop ??= Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task RunAsync()
+    {
+        var limit = Math.Max(1, options.Ingest.BatchSize);
+        var batch = new List<(IncomingSubmission Item, TaskCompletionSource<IngestResult> Done)>(limit);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < limit && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
+            try
+            {
+                var results = store.Store(batch.Select(b => b.Item).ToList());
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+            }
+            catch (Exception e)
+            {
+                // A locked or full database: every waiter fails and MassTransit retries each message.
+                logger.LogWarning(e, "Storing a batch of {Count} updates failed; they will be retried", batch.Count);
+                foreach (var entry in batch) entry.Done.TrySetException(e);
+            }
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+}
