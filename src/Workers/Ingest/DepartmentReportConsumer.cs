@@ -96,6 +96,11 @@ public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<Depa
         }
         endpointConfigurator.PrefetchCount = _options.BatchSize * 2;
         // A locked database or a full disk is transient: retry before the message goes to the error queue.
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000, 10000));
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Intervals(100, 500, 1000, 2000, 5000, 10000);
+            // A cancelled consume means the channel is going away: retrying only holds up the endpoint's restart.
+            r.Ignore<OperationCanceledException>();
+        });
     }
 }

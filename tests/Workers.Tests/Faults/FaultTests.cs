@@ -121,7 +121,9 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         var result = await stream.FinishAsync(publishing);
 
         var confirmed = result.Confirmed.ToHashSet(StringComparer.Ordinal);
-        await EventuallyAsync(() => Query<string>("SELECT message_id FROM submissions").Count(confirmed.Contains), n => n == confirmed.Count, TimeSpan.FromSeconds(120),
+        // Recovery seen here: ~15 s usually, ~100 s in about one run of three (the hub's consumer resuming late after
+        // the restart; open in the notes). What this test asserts is that nothing confirmed is lost, so it waits long.
+        await EventuallyAsync(() => Query<string>("SELECT message_id FROM submissions").Count(confirmed.Contains), n => n == confirmed.Count, TimeSpan.FromSeconds(300),
             $"all {confirmed.Count} confirmed updates stored (the hub reconnecting by itself)", hub);
         Assert.False(hub.HasExited, $"the hub process exited during the broker restart:\n{hub.Tail(80)}");
         var left = await StopHubAsync(hub);
