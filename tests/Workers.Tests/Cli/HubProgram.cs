@@ -26,7 +26,11 @@ public static class HubProgram
     private static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
-    public static async Task<HubRun> RunAsync(string workingDirectory, params string[] args)
+    /// <summary>
+    /// A start of the program in its own process. The caller's environment must not change what the program does:
+    /// no debug stack traces and no Hub__* overrides; only <paramref name="environment"/> configures it.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -39,10 +43,15 @@ public static class HubProgram
         };
         start.ArgumentList.Add(Dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        // The caller's environment must not change what the program does: no debug stack traces, no Hub__* overrides.
         foreach (var key in start.Environment.Keys.Where(k => k == "HUB_DEBUG" || k.StartsWith("Hub__", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return start;
+    }
 
+    public static async Task<HubRun> RunAsync(string workingDirectory, params string[] args)
+    {
+        var start = StartInfo(workingDirectory, null, args);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {DotnetHost} {Dll}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

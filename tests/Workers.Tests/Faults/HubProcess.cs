@@ -97,24 +97,6 @@ public sealed class HubProcess : IAsyncDisposable
         while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
     }
 
-    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-        var info = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Dll);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        // Only what the test sets may configure the hub.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Hub__", StringComparison.OrdinalIgnoreCase)).ToList())
-            info.Environment.Remove(key);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        return info;
-    }
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args) =>
+        Cli.HubProgram.StartInfo(workingDirectory, environment, args);
 }
