@@ -6,6 +6,8 @@ namespace ChuyenDoiSo.Reporting.Plans;
 public sealed class PlanCatalog
 {
     private readonly Dictionary<string, Plan> _plans;
+    // Every update validated asks for its plan's calendar: compute each plan-year once (plans and holidays are immutable here).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string PlanId, int Year), IReadOnlyList<ReportingPeriod>> _calendars = new();
 
     public PlanCatalog(IEnumerable<Plan> plans, HolidayCalendar holidays, IReadOnlyList<PlanProblem>? warnings = null)
     {
@@ -21,10 +23,10 @@ public sealed class PlanCatalog
     public Plan? Find(string id) => _plans.GetValueOrDefault(id);
 
     public IReadOnlyList<ReportingPeriod> CalendarFor(Plan plan, int? year = null) =>
-        ReportingCalendar.For(year ?? plan.Year, plan.EffectiveCalendar, Holidays);
+        _calendars.GetOrAdd((plan.Id, year ?? plan.Year), key => ReportingCalendar.For(key.Year, plan.EffectiveCalendar, Holidays));
 
     public ReportingPeriod? FindPeriod(Plan plan, string period) =>
-        ReportingCalendar.Find(period, plan.EffectiveCalendar, Holidays);
+        ReportingCalendar.TryParseYear(period, out var year) ? CalendarFor(plan, year).FirstOrDefault(p => p.Period == period) : null;
 
     /// <summary>
     /// Loads every *.json plan in a folder (the schema excepted) and holidays from its holidays/ subfolder.

@@ -8,6 +8,7 @@ using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Cli;
 using ChuyenDoiSo.Workers.Demo;
+using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Workers.Wiring;
 using MassTransit;
 
@@ -39,13 +40,7 @@ public static class EmbeddedBench
             for (var i = 0; i < messages.Count; i += window)
                 await Task.WhenAll(messages.Skip(i).Take(window).Select(m => bus.Publish(m, cancellationToken)));
             var publishSeconds = sw.Elapsed.TotalSeconds;
-            long stored;
-            do
-            {
-                await Task.Delay(20, cancellationToken);
-                using var connection = database.Open();
-                stored = new IngestQueries(connection).CountReceiptsAfter(0);
-            } while (stored < count && sw.Elapsed < TimeSpan.FromMinutes(10));
+            var stored = await LocalIngest.WaitForReceiptsAsync(database, 0, count, TimeSpan.FromMinutes(10), cancellationToken);
             var ingestSeconds = sw.Elapsed.TotalSeconds;
 
             sw.Restart();

@@ -5,6 +5,7 @@ using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Demo;
+using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Workers.Wiring;
 using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
@@ -56,13 +57,7 @@ public static class RabbitMqBench
             var database = hub.Services.GetRequiredService<HubDatabase>();
             var sw = Stopwatch.StartNew();
             await hub.StartAsync(cancellationToken);
-            long stored;
-            do
-            {
-                await Task.Delay(20, cancellationToken);
-                using var db = database.Open();
-                stored = new IngestQueries(db).CountReceiptsAfter(0);
-            } while (stored < count && sw.Elapsed < TimeSpan.FromMinutes(10));
+            var stored = await LocalIngest.WaitForReceiptsAsync(database, 0, count, TimeSpan.FromMinutes(10), cancellationToken);
             hubRate = stored / sw.Elapsed.TotalSeconds;
             await hub.StopAsync(cancellationToken);
             using (var db = database.Open())

@@ -36,7 +36,7 @@ public sealed class DeliveryService(
 
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken)
     {
-        var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"period {period} is not in plan {plan.Id}'s calendar", nameof(period));
+        var reportingPeriod = RequirePeriod(plan, period);
         var settings = plan.EffectiveCalendar;
         var dueAt = HubTime.At(reportingPeriod.AdjustedDueDate, settings.SendTimeOfDay);
         var outcomes = new List<DeliveryOutcome>();
@@ -91,7 +91,7 @@ public sealed class DeliveryService(
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>
     public async Task<IReadOnlyList<string>> RemindAsync(Plan plan, string period, int offsetDays, CancellationToken cancellationToken)
     {
-        var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"period {period} is not in plan {plan.Id}'s calendar", nameof(period));
+        var reportingPeriod = RequirePeriod(plan, period);
         IReadOnlyList<FirstReceiptRow> receipts;
         using (var connection = database.Open()) receipts = new CompileQueries(connection).FirstReceipts(plan.Id, period);
         var silent = SubmissionTimeliness.For(plan, reportingPeriod, receipts).Where(s => s.Status == SubmissionStatus.Missing).Select(s => s.Department).ToList();
@@ -128,6 +128,9 @@ public sealed class DeliveryService(
         };
         return message;
     }
+
+    private Reporting.Calendar.ReportingPeriod RequirePeriod(Plan plan, string period) =>
+        catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"period {period} is not in plan {plan.Id}'s calendar", nameof(period));
 
     /// <summary>The same report forwarded twice carries the same id, so the higher-level hub stores it once.</summary>
     public static Guid ForwardMessageId(string planId, string period) =>

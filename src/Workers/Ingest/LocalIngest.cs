@@ -62,15 +62,20 @@ public sealed class LocalIngest(IBus bus, IngestStore store, HubDatabase databas
 
     private async Task<IReadOnlyList<ReceiptRow>> WaitForReceipts(long marker, int expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        await WaitForReceiptsAsync(database, marker, expected, timeout, cancellationToken);
+        using var connection = database.Open();
+        return new IngestQueries(connection).ReceiptsAfter(marker);
+    }
+
+    /// <summary>Polls until the consumer has written <paramref name="expected"/> receipts after <paramref name="marker"/>, or the time is up; returns how many it saw.</summary>
+    public static async Task<long> WaitForReceiptsAsync(HubDatabase database, long marker, long expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            using (var connection = database.Open())
-            {
-                var queries = new IngestQueries(connection);
-                if (queries.CountReceiptsAfter(marker) >= expected || DateTime.UtcNow > deadline)
-                    return queries.ReceiptsAfter(marker);
-            }
+            long seen;
+            using (var connection = database.Open()) seen = new IngestQueries(connection).CountReceiptsAfter(marker);
+            if (seen >= expected || DateTime.UtcNow > deadline) return seen;
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
     }
