@@ -9,12 +9,12 @@ namespace ChuyenDoiSo.Reporting.Tests;
 /// </summary>
 public sealed class TestDatabase : IDisposable
 {
-    public TestDatabase()
+    public TestDatabase(int through = int.MaxValue)
     {
         Folder = Path.Combine(Path.GetTempPath(), "chuyendoiso-reporting-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         Database = new HubDatabase(Path.Combine(Folder, "hub.db"));
-        Database.Migrate();
+        Database.Migrate(through);
     }
 
     public string Folder { get; }

@@ -75,29 +75,31 @@ public sealed class CompileQueries(SqliteConnection connection)
     {
         private const string Current = """
             WITH current AS (
-                SELECT s.id, s.department, s.period, s.received_at, s.narrative_results, s.narrative_difficulties, s.narrative_proposals
+                SELECT s.id, s.department, s.period, s.received_at, s.narrative_results, s.narrative_difficulties, s.narrative_proposals,
+                       s.indicators_json, s.tasks_json, s.statistics_json
                 FROM current_submissions c JOIN submissions s ON s.id = c.submission_id
                 WHERE c.plan_id = @planId AND c.period IN @periods)
             """;
 
         public const string Indicators = Current + """
 
-            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, i.code AS Code,
-                   i.value AS Value, i.numerator AS Numerator, i.denominator AS Denominator, i.stated_value AS StatedValue
-            FROM current c JOIN submission_indicators i ON i.submission_id = c.id
+            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, i.value ->> '$.code' AS Code,
+                   CAST(i.value ->> '$.value' AS REAL) AS Value, CAST(i.value ->> '$.numerator' AS REAL) AS Numerator,
+                   CAST(i.value ->> '$.denominator' AS REAL) AS Denominator, CAST(i.value ->> '$.statedValue' AS REAL) AS StatedValue
+            FROM current c, json_each(c.indicators_json) i
             """;
 
         public const string Tasks = Current + """
 
-            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, t.code AS Code,
-                   t.status AS Status, t.progress AS Progress, t.note AS Note
-            FROM current c JOIN submission_tasks t ON t.submission_id = c.id
+            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, t.value ->> '$.code' AS Code,
+                   t.value ->> '$.status' AS Status, CAST(t.value ->> '$.progress' AS REAL) AS Progress, t.value ->> '$.note' AS Note
+            FROM current c, json_each(c.tasks_json) t
             """;
 
         public const string Statistics = Current + """
 
-            SELECT c.department AS Department, c.period AS Period, st.code AS Code, st.value AS Value
-            FROM current c JOIN submission_statistics st ON st.submission_id = c.id
+            SELECT c.department AS Department, c.period AS Period, st.value ->> '$.code' AS Code, CAST(st.value ->> '$.value' AS REAL) AS Value
+            FROM current c, json_each(c.statistics_json) st
             """;
 
         public const string Narratives = Current + """
@@ -109,10 +111,9 @@ public sealed class CompileQueries(SqliteConnection connection)
             """;
 
         public const string FirstReceipts = """
-            SELECT department AS Department, MIN(received_at) AS FirstReceivedAt, MIN(received_date) AS FirstReceivedDate
-            FROM submissions
+            SELECT department AS Department, first_received_at AS FirstReceivedAt, first_received_date AS FirstReceivedDate
+            FROM current_submissions
             WHERE plan_id = @planId AND period = @period
-            GROUP BY department
             """;
     }
 }

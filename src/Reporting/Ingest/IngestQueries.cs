@@ -62,9 +62,8 @@ public sealed class IngestQueries(SqliteConnection connection)
         public const string SubmissionCount = "SELECT COUNT(*) FROM submissions";
         public const string FirstReceipts = """
             SELECT plan_id AS PlanId, period AS Period, department AS Department,
-                   MIN(received_at) AS FirstReceivedAt, MIN(received_date) AS FirstReceivedDate
-            FROM submissions
-            GROUP BY plan_id, period, department
+                   first_received_at AS FirstReceivedAt, first_received_date AS FirstReceivedDate
+            FROM current_submissions
             """;
     }
 }

@@ -46,36 +46,35 @@ public sealed class IngestStore(HubDatabase database)
             .ToDictionary(r => r.MessageId, StringComparer.Ordinal);
 
         var nextId = connection.ExecuteScalar<long>(Sql.MaxSubmissionId, transaction: tx) + 1;
-        var submissions = new List<object>();
-        var indicators = new List<object>();
-        var tasks = new List<object>();
-        var statistics = new List<object>();
-        var current = new List<object>();
-        var receipts = new List<object>();
+        // The hot path: three prepared statements, parameters rebound per row (Dapper per row costs ~5x).
+        using var insertSubmission = new PreparedInsert(connection, tx, Sql.InsertSubmission);
+        using var upsertCurrent = new PreparedInsert(connection, tx, Sql.UpsertCurrent);
+        using var insertReceipt = new PreparedInsert(connection, tx, Sql.InsertReceipt);
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
             var key = keys[i];
             var messageId = key is null ? (Guid?)null : Guid.Parse(key);
             var hash = item.Message is not null ? ContentHash(item.Message) : Hash(item.Raw);
+            var receivedAt = Utc(item.ReceivedAt);
             if (item.Reasons.Count > 0)
             {
                 // A fault recorded for an update that is in fact stored (a redelivery after a lost ack) is a duplicate.
                 if (key is not null && known.TryGetValue(key, out var storedAlready) && storedAlready.ContentHash == hash)
                 {
-                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, storedAlready.Id, null));
+                    insertReceipt.Run(key, "duplicate", receivedAt, storedAlready.Id, null);
                     results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], storedAlready.Id);
                     continue;
                 }
                 // A rejected message redelivered is the same rejection, not a new one.
                 if (key is not null && connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } existing)
                 {
-                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, null, existing));
+                    insertReceipt.Run(key, "duplicate", receivedAt, null, existing);
                     results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, item.Reasons, null);
                     continue;
                 }
                 var rejectionId = InsertRejection(connection, tx, item, key, hash, item.Reasons);
-                receipts.Add(Receipt(key, "rejected", item.ReceivedAt, null, rejectionId));
+                insertReceipt.Run(key, "rejected", receivedAt, null, rejectionId);
                 results[i] = new IngestResult(messageId, IngestOutcome.Rejected, item.Reasons, null);
                 continue;
             }
@@ -84,19 +83,19 @@ public sealed class IngestStore(HubDatabase database)
             {
                 if (stored.ContentHash == hash)
                 {
-                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, stored.Id, null));
+                    insertReceipt.Run(key, "duplicate", receivedAt, stored.Id, null);
                     results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], stored.Id);
                     continue;
                 }
                 if (connection.QueryFirstOrDefault<long?>(Sql.FindRejection, new { messageId = key, hash }, tx) is { } seen)
                 {
-                    receipts.Add(Receipt(key, "duplicate", item.ReceivedAt, null, seen));
+                    insertReceipt.Run(key, "duplicate", receivedAt, null, seen);
                     results[i] = new IngestResult(messageId, IngestOutcome.Duplicate, [], null);
                     continue;
                 }
                 RejectionReason[] conflict = [new("conflict", "$.messageId", $"message id {key} was already stored with different content; send a new message id for a new update")];
                 var rejectionId = InsertRejection(connection, tx, item, key, hash, conflict);
-                receipts.Add(Receipt(key, "conflict", item.ReceivedAt, null, rejectionId));
+                insertReceipt.Run(key, "conflict", receivedAt, null, rejectionId);
                 results[i] = new IngestResult(messageId, IngestOutcome.Conflict, conflict, null);
                 continue;
             }
@@ -104,80 +103,51 @@ public sealed class IngestStore(HubDatabase database)
             var message = item.Message!;
             var submissionId = nextId++;
             known[key!] = new StoredRow { Id = submissionId, MessageId = key!, ContentHash = hash };
-            submissions.Add(new
-            {
-                id = submissionId,
-                messageId = key,
-                contentHash = hash,
-                planId = message.PlanId,
-                department = message.Department,
-                period = message.Period,
-                submittedAt = message.SubmittedAt,
-                submittedBy = message.SubmittedBy,
-                receivedAt = Utc(item.ReceivedAt),
-                receivedDate = HubTime.LocalDate(item.ReceivedAt),
-                transportUser = item.TransportUser,
-                results = message.Narrative?.Results,
-                difficulties = message.Narrative?.Difficulties,
-                proposals = message.Narrative?.Proposals,
-                raw = item.Raw,
-            });
-            foreach (var v in message.Indicators)
-            {
-                var counted = v.Numerator is { } n && v.Denominator is { } d && d != 0 ? n / d * 100m : (decimal?)null;
-                indicators.Add(new { submissionId, code = v.Code, value = counted ?? v.Value, numerator = v.Numerator, denominator = v.Denominator, statedValue = counted is null ? null : v.Value });
-            }
-            foreach (var t in message.Tasks)
-                tasks.Add(new { submissionId, code = t.Code, status = t.Status, progress = t.Progress, note = t.Note });
-            foreach (var st in message.Statistics)
-                statistics.Add(new { submissionId, code = st.Code, value = st.Value });
-            current.Add(new { planId = message.PlanId, period = message.Period, department = message.Department, submissionId, receivedAt = Utc(item.ReceivedAt) });
-            receipts.Add(Receipt(key, "accepted", item.ReceivedAt, submissionId, null));
+            var receivedDate = HubTime.LocalDate(item.ReceivedAt).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            insertSubmission.Run(
+                submissionId, key, hash, message.PlanId, message.Department, message.Period,
+                message.SubmittedAt is { } submittedAt ? Utc(submittedAt) : null, message.SubmittedBy,
+                receivedAt, receivedDate, item.TransportUser,
+                message.Narrative?.Results, message.Narrative?.Difficulties, message.Narrative?.Proposals, item.Raw,
+                SubmissionValues.IndicatorsJson(message), SubmissionValues.TasksJson(message), SubmissionValues.StatisticsJson(message));
+            upsertCurrent.Run(message.PlanId, message.Period, message.Department, submissionId, receivedAt, receivedDate);
+            insertReceipt.Run(key, "accepted", receivedAt, submissionId, null);
             results[i] = new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
         }
-
-        // The hot path: one prepared statement per table, parameters rebound per row (Dapper here costs ~5x: see bench).
-        BulkInsert(connection, tx, Sql.InsertSubmission, submissions);
-        BulkInsert(connection, tx, Sql.InsertIndicator, indicators);
-        BulkInsert(connection, tx, Sql.InsertTask, tasks);
-        BulkInsert(connection, tx, Sql.InsertStatistic, statistics);
-        BulkInsert(connection, tx, Sql.UpsertCurrent, current);
-        BulkInsert(connection, tx, Sql.InsertReceipt, receipts);
         tx.Commit();
         return results;
     }
 
     public IngestResult Store(IncomingSubmission item) => Store([item])[0];
 
-    /// <summary>Runs one parameterised statement for many rows of the same shape, prepared once.</summary>
-    private static void BulkInsert(SqliteConnection connection, SqliteTransaction tx, string sql, List<object> rows)
+    /// <summary>One parameterised statement, prepared once and run for many rows with positional values.</summary>
+    private sealed class PreparedInsert : IDisposable
     {
-        if (rows.Count == 0) return;
-        var properties = rows[0].GetType().GetProperties();
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        var parameters = properties.Select(p => command.Parameters.Add(new SqliteParameter("@" + p.Name, null))).ToArray();
-        command.Prepare();
-        foreach (var row in rows)
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+
+        public PreparedInsert(SqliteConnection connection, SqliteTransaction tx, string sql)
         {
-            for (var i = 0; i < properties.Length; i++)
-                parameters[i].Value = properties[i].GetValue(row) switch
-                {
-                    null => DBNull.Value,
-                    DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                    DateTimeOffset t => Utc(t),
-                    var v => v,
-                };
-            command.ExecuteNonQuery();
+            _command = connection.CreateCommand();
+            _command.Transaction = tx;
+            _command.CommandText = sql;
+            // Numbered parameters (?1, ?2, ...; one may appear twice): values bind by number.
+            var count = System.Text.RegularExpressions.Regex.Matches(sql, @"\?(\d+)").Max(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            _parameters = Enumerable.Range(1, count).Select(n => _command.Parameters.Add(new SqliteParameter($"?{n}", null))).ToArray();
         }
+
+        public void Run(params object?[] values)
+        {
+            if (values.Length != _parameters.Length) throw new ArgumentException($"expected {_parameters.Length} values, got {values.Length}", nameof(values));
+            for (var i = 0; i < values.Length; i++) _parameters[i].Value = values[i] ?? DBNull.Value;
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 
     private static string? Key(IncomingSubmission item) =>
         (item.Message?.MessageId is { } id && id != Guid.Empty ? id : item.MessageId)?.ToString();
-
-    private static object Receipt(string? messageId, string outcome, DateTimeOffset receivedAt, long? submissionId, long? rejectionId) =>
-        new { messageId, outcome, receivedAt = Utc(receivedAt), submissionId, rejectionId };
 
     private static long InsertRejection(SqliteConnection connection, SqliteTransaction tx, IncomingSubmission item, string? key, string hash, IReadOnlyList<RejectionReason> reasons) =>
         connection.ExecuteScalar<long>(Sql.InsertRejection, new
@@ -232,27 +202,21 @@ public sealed class IngestStore(HubDatabase database)
         public const string InsertSubmission = """
             INSERT INTO submissions (id, message_id, content_hash, plan_id, department, period, submitted_at, submitted_by,
                                      received_at, received_date, transport_user, narrative_results, narrative_difficulties,
-                                     narrative_proposals, raw_json)
-            VALUES (@id, @messageId, @contentHash, @planId, @department, @period, @submittedAt, @submittedBy,
-                    @receivedAt, @receivedDate, @transportUser, @results, @difficulties, @proposals, @raw)
+                                     narrative_proposals, raw_json, indicators_json, tasks_json, statistics_json)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
             """;
+        /// <summary>The newest update (by hub receive time, then id) becomes current; the earliest receipt is kept.</summary>
         public const string UpsertCurrent = """
-            INSERT INTO current_submissions (plan_id, period, department, submission_id, received_at)
-            VALUES (@planId, @period, @department, @submissionId, @receivedAt)
-            ON CONFLICT (plan_id, period, department) DO UPDATE
-                SET submission_id = excluded.submission_id, received_at = excluded.received_at
-                WHERE excluded.received_at > current_submissions.received_at
-                   OR (excluded.received_at = current_submissions.received_at AND excluded.submission_id > current_submissions.submission_id)
+            INSERT INTO current_submissions (plan_id, period, department, submission_id, received_at, first_received_at, first_received_date)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
+            ON CONFLICT (plan_id, period, department) DO UPDATE SET
+                submission_id = CASE WHEN excluded.received_at > current_submissions.received_at
+                                       OR (excluded.received_at = current_submissions.received_at AND excluded.submission_id > current_submissions.submission_id)
+                                     THEN excluded.submission_id ELSE current_submissions.submission_id END,
+                received_at   = MAX(excluded.received_at, current_submissions.received_at),
+                first_received_at   = MIN(excluded.first_received_at, current_submissions.first_received_at),
+                first_received_date = MIN(excluded.first_received_date, current_submissions.first_received_date)
             """;
-        public const string InsertIndicator = """
-            INSERT INTO submission_indicators (submission_id, code, value, numerator, denominator, stated_value)
-            VALUES (@submissionId, @code, @value, @numerator, @denominator, @statedValue)
-            """;
-        public const string InsertTask = """
-            INSERT INTO submission_tasks (submission_id, code, status, progress, note)
-            VALUES (@submissionId, @code, @status, @progress, @note)
-            """;
-        public const string InsertStatistic = "INSERT INTO submission_statistics (submission_id, code, value) VALUES (@submissionId, @code, @value)";
         public const string InsertRejection = """
             INSERT INTO rejections (message_id, plan_id, department, period, received_at, transport_user, content_hash, reasons_json, raw)
             VALUES (@messageId, @planId, @department, @period, @receivedAt, @transportUser, @contentHash, @reasonsJson, @raw)
@@ -260,7 +224,7 @@ public sealed class IngestStore(HubDatabase database)
             """;
         public const string InsertReceipt = """
             INSERT INTO receipts (message_id, outcome, received_at, submission_id, rejection_id)
-            VALUES (@messageId, @outcome, @receivedAt, @submissionId, @rejectionId)
+            VALUES (?1, ?2, ?3, ?4, ?5)
             """;
     }
 }

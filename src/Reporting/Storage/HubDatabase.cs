@@ -44,8 +44,11 @@ public sealed class HubDatabase
         return connection;
     }
 
-    /// <summary>Creates the file if needed, switches it to WAL and applies pending scripts. Returns the scripts applied now.</summary>
-    public IReadOnlyList<string> Migrate()
+    /// <summary>
+    /// Creates the file if needed, switches it to WAL and applies pending scripts (up to and including
+    /// <paramref name="through"/>, for tests of an upgrade). Returns the scripts applied now.
+    /// </summary>
+    public IReadOnlyList<string> Migrate(int through = int.MaxValue)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         using var connection = Open();
@@ -55,7 +58,7 @@ public sealed class HubDatabase
         var done = new List<string>();
         foreach (var (version, name, script) in Scripts())
         {
-            if (applied.Contains(version)) continue;
+            if (applied.Contains(version) || version > through) continue;
             using var tx = connection.BeginTransaction();
             connection.Execute(script, transaction: tx);
             connection.Execute(Sql.RecordMigration, new { version, name }, tx);

@@ -44,7 +44,7 @@ public static class RabbitMqBench
 
         // The hub: declare its topology once, fill its queue, then time it draining the queue into SQLite.
         var data = Path.Combine(Path.GetTempPath(), $"chuyendoiso-rmqbench-{Guid.NewGuid():N}");
-        double hubRate;
+        double hubRate, hubCpu;
         try
         {
             using (var declare = createHub(data))
@@ -56,9 +56,11 @@ public static class RabbitMqBench
             using var hub = createHub(data);
             var database = hub.Services.GetRequiredService<HubDatabase>();
             var sw = Stopwatch.StartNew();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await hub.StartAsync(cancellationToken);
             var stored = await LocalIngest.WaitForReceiptsAsync(database, 0, count, TimeSpan.FromMinutes(10), cancellationToken);
             hubRate = stored / sw.Elapsed.TotalSeconds;
+            hubCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, stored);
             await hub.StopAsync(cancellationToken);
             using (var db = database.Open())
             {
@@ -78,6 +80,8 @@ public static class RabbitMqBench
         Console.WriteLine($"reference: RabbitMQ.Client consume + ack only:        {consumeRate,10:N0} msg/s");
         Console.WriteLine($"reference: SQLite batched inserts of the same rows:   {sqliteRate,10:N0} rows/s");
         Console.WriteLine($"hub: RabbitMQ -> validate -> SQLite (durable, acked): {hubRate,10:N0} updates/s = {hubRate / slower:P0} of the slower reference");
+        // CPU the hub's process spent per update (the broker's own work not included): what a busy machine still costs.
+        Console.WriteLine($"hub CPU per update (this process, all threads):         {hubCpu,10:N0} us");
         return 0;
     }
 

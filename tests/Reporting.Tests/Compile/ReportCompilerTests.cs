@@ -213,7 +213,7 @@ public sealed class ReportCompilerTests : IDisposable
         Assert.Equal(12m, Indicator(Compile(SmallCatalog, Small, "2026-Q1"), "S").Value);
         using var connection = _db.Open();
         Assert.Equal(2L, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM submissions WHERE department = 'A' AND period = '2026-02'"));
-        Assert.Equal(3L, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM submission_indicators"));
+        Assert.Equal(3L, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM submissions, json_each(submissions.indicators_json)"));
     }
 
     [Fact]

@@ -49,6 +49,11 @@ public sealed class IngestStoreTests : IDisposable
         null,
         SubmissionValidator.Validate(message, Catalog));
 
+    // The values an update carries live in JSON columns of its row; these count them as rows.
+    private const string Indicators = "submissions, json_each(submissions.indicators_json)";
+    private const string Tasks = "submissions, json_each(submissions.tasks_json)";
+    private const string Statistics = "submissions, json_each(submissions.statistics_json)";
+
     private long Count(string table)
     {
         using var connection = _db.Open();
@@ -72,7 +77,7 @@ public sealed class IngestStoreTests : IDisposable
         Assert.Equal(IngestOutcome.Accepted, result.Outcome);
         Assert.Empty(result.Reasons);
         Assert.NotNull(result.SubmissionId);
-        Assert.Equal((1L, 3L, 1L, 2L, 1L, 0L), (Count("submissions"), Count("submission_indicators"), Count("submission_tasks"), Count("submission_statistics"), Count("receipts"), Count("rejections")));
+        Assert.Equal((1L, 3L, 1L, 2L, 1L, 0L), (Count("submissions"), Count(Indicators), Count(Tasks), Count(Statistics), Count("receipts"), Count("rejections")));
         using var connection = _db.Open();
         var submission = connection.QuerySingle<(string MessageId, string PlanId, string Department, string Period, string Raw, string Results)>(
             "SELECT message_id, plan_id, department, period, raw_json, narrative_results FROM submissions");
@@ -88,23 +93,29 @@ public sealed class IngestStoreTests : IDisposable
 
         using var connection = _db.Open();
         var rows = connection.Query<(string Code, double? Value, double? Numerator, double? Denominator, double? Stated)>(
-            "SELECT code, value, numerator, denominator, stated_value FROM submission_indicators ORDER BY code").ToList();
+            "SELECT i.value ->> 'code', CAST(i.value ->> 'value' AS REAL), CAST(i.value ->> 'numerator' AS REAL), " +
+            "CAST(i.value ->> 'denominator' AS REAL), CAST(i.value ->> 'statedValue' AS REAL) " +
+            "FROM submissions, json_each(submissions.indicators_json) i ORDER BY 1").ToList();
         Assert.Equal(
             [("1", 85d, null, null, null), ("6", 95d, 19d, 20d, 90d), ("7", 30d, 3d, 10d, null)],
             rows.Select(r => (r.Code, r.Value, r.Numerator, r.Denominator, r.Stated)));
     }
 
     [Fact]
-    public void Store_leavesNoRowsAtAll_whenANormalisedRowFails()
+    public void Store_leavesNoRowsAtAll_whenALaterRowOfTheBatchFails()
     {
-        // The validator would reject a repeated code; bypassing it makes the second indicator row break the primary key,
-        // and the submission row written before it must go too.
-        var message = Message() with { Indicators = [new IndicatorValue { Code = "1", Value = 85m }, new IndicatorValue { Code = "1", Value = 86m }] };
-        var incoming = Incoming(message) with { Reasons = [] };
+        // The database refuses the second update's row (as a full disk would, mid-transaction); everything the
+        // batch wrote before it (the first update, its current row, its receipt) must go too.
+        using (var connection = _db.Open())
+            connection.Execute("""
+                CREATE TRIGGER refuse_second BEFORE INSERT ON submissions
+                WHEN NEW.message_id = '5d0c7f1e-0000-4000-8000-000000000002'
+                BEGIN SELECT RAISE(ABORT, 'refused by test'); END
+                """);
 
-        Assert.Throws<SqliteException>(() => _store.Store(incoming));
+        Assert.Throws<SqliteException>(() => _store.Store([Incoming(Message()), Incoming(Message("5d0c7f1e-0000-4000-8000-000000000002"))]));
 
-        Assert.Equal((0L, 0L, 0L, 0L, 0L), (Count("submissions"), Count("submission_indicators"), Count("submission_tasks"), Count("submission_statistics"), Count("receipts")));
+        Assert.Equal((0L, 0L, 0L, 0L), (Count("submissions"), Count("current_submissions"), Count("receipts"), Count("rejections")));
     }
 
     [Fact]
@@ -117,7 +128,7 @@ public sealed class IngestStoreTests : IDisposable
         Assert.Equal(IngestOutcome.Duplicate, second.Outcome);
         Assert.Equal(first.SubmissionId, second.SubmissionId);
         Assert.Equal(1L, Count("submissions"));
-        Assert.Equal(3L, Count("submission_indicators"));
+        Assert.Equal(3L, Count(Indicators));
         Assert.Equal(["accepted", "duplicate"], ReceiptOutcomes());
     }
 
@@ -135,8 +146,8 @@ public sealed class IngestStoreTests : IDisposable
         Assert.Null(result.SubmissionId);
         Assert.Equal(1L, Count("submissions"));
         using var connection = _db.Open();
-        Assert.Equal(85d, connection.ExecuteScalar<double>("SELECT value FROM submission_indicators WHERE code = '1'"));
-        Assert.Equal(3L, Count("submission_indicators"));
+        Assert.Equal(85d, connection.ExecuteScalar<double>("SELECT i.value ->> 'value' FROM submissions, json_each(submissions.indicators_json) i WHERE i.value ->> 'code' = '1'"));
+        Assert.Equal(3L, Count(Indicators));
         Assert.Equal(1L, Count("rejections"));
         Assert.Equal(["accepted", "conflict"], ReceiptOutcomes());
     }

@@ -23,6 +23,11 @@ namespace ChuyenDoiSo.Workers.Tests.Ingest;
 /// </summary>
 public sealed class DepartmentReportConsumerTests : IAsyncLifetime, IDisposable
 {
+    // An update's values are JSON columns of its submission row; these read them as tables.
+    private const string StoredIndicators = "(SELECT i.value ->> 'code' AS code, CAST(i.value ->> 'value' AS REAL) AS value FROM submissions, json_each(submissions.indicators_json) i)";
+    private const string StoredTasks = "(SELECT t.value ->> 'code' AS code, t.value ->> 'status' AS status, t.value ->> 'progress' AS progress FROM submissions, json_each(submissions.tasks_json) t)";
+    private const string StoredStatistics = "(SELECT x.value ->> 'code' AS code, x.value ->> 'value' AS value FROM submissions, json_each(submissions.statistics_json) x)";
+
     private const string PlanId = "binh-chuong-2026";
 
     /// <summary>09:00 on 2 March 2026 in Asia/Ho_Chi_Minh: three days before the Q1 deadline (5 March).</summary>
@@ -72,11 +77,11 @@ public sealed class DepartmentReportConsumerTests : IAsyncLifetime, IDisposable
         await PublishAndWaitAsync(Valid(id));
 
         Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id AND plan_id = 'binh-chuong-2026' AND department = 'TTPVHCC' AND period = '2026-Q1'", new { id = id.ToString() }));
-        var values = Query<(string Code, double? Value)>("SELECT code, value FROM submission_indicators ORDER BY code").ToDictionary(r => r.Code, r => r.Value);
+        var values = Query<(string Code, double? Value)>($"SELECT code, value FROM {StoredIndicators} ORDER BY code").ToDictionary(r => r.Code, r => r.Value);
         Assert.Equal(85d, values["1"]);
         Assert.Equal(30d, values["7"]!.Value, precision: 9);
-        Assert.Equal(1, Count("SELECT COUNT(*) FROM submission_tasks WHERE code = 'III.5.b' AND status = 'in_progress' AND progress = 50"));
-        Assert.Equal(1, Count("SELECT COUNT(*) FROM submission_statistics WHERE code = 'dossiers_received' AND value = 120"));
+        Assert.Equal(1, Count($"SELECT COUNT(*) FROM {StoredTasks} WHERE code = 'III.5.b' AND status = 'in_progress' AND progress = 50"));
+        Assert.Equal(1, Count($"SELECT COUNT(*) FROM {StoredStatistics} WHERE code = 'dossiers_received' AND value = 120"));
         var raw = Query<string>("SELECT raw_json FROM submissions").Single();
         Assert.Contains(id.ToString(), raw, StringComparison.Ordinal);
         Assert.Contains("III.5.b", raw, StringComparison.Ordinal);
@@ -123,7 +128,7 @@ public sealed class DepartmentReportConsumerTests : IAsyncLifetime, IDisposable
         await PublishAndWaitAsync(Valid(id));
 
         Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions"));
-        Assert.Equal(2, Count("SELECT COUNT(*) FROM submission_indicators"));
+        Assert.Equal(2, Count($"SELECT COUNT(*) FROM {StoredIndicators}"));
         Assert.Equal(["accepted", "duplicate"], Query<string>("SELECT outcome FROM receipts ORDER BY id"));
         Assert.Equal(0, Count("SELECT COUNT(*) FROM rejections"));
         Assert.Empty(_harness.Published.Select<DepartmentReportRejected>());
@@ -138,7 +143,7 @@ public sealed class DepartmentReportConsumerTests : IAsyncLifetime, IDisposable
         await PublishAndWaitAsync(Valid(id, value: 40m));
 
         Assert.Equal(1, Count("SELECT COUNT(*) FROM submissions"));
-        Assert.Equal(85d, Query<double>("SELECT value FROM submission_indicators WHERE code = '1'").Single());
+        Assert.Equal(85d, Query<double>($"SELECT value FROM {StoredIndicators} WHERE code = '1'").Single());
         Assert.Equal(["accepted", "conflict"], Query<string>("SELECT outcome FROM receipts ORDER BY id"));
         Assert.Equal(["conflict"], ReasonCodes(Query<string>("SELECT reasons_json FROM rejections WHERE message_id = @id", new { id = id.ToString() }).Single()));
         var rejected = await PublishedRejectionAsync(id);
