@@ -29,20 +29,52 @@ public enum IngestOutcome
 public sealed record IngestResult(Guid? MessageId, IngestOutcome Outcome, IReadOnlyList<RejectionReason> Reasons, long? SubmissionId);
 
 /// <summary>
+/// An update with the work that needs no database already done (content hash, values as JSON, instants as text):
+/// consumers prepare in parallel, so the one writer's transaction only binds and inserts.
+/// </summary>
+public sealed record PreparedSubmission(
+    IncomingSubmission Item,
+    string? Key,
+    string Hash,
+    string ReceivedAt,
+    string ReceivedDate,
+    string IndicatorsJson,
+    string TasksJson,
+    string StatisticsJson);
+
+/// <summary>
 /// Stores updates with Dapper: the raw message and its normalised values in one transaction per batch,
 /// an inbox keyed by message id (the same content twice is a duplicate, other content a conflict),
 /// and a receipt per delivery for the audit trail.
 /// </summary>
 public sealed class IngestStore(HubDatabase database)
 {
-    public IReadOnlyList<IngestResult> Store(IReadOnlyList<IncomingSubmission> batch)
+    public IReadOnlyList<IngestResult> Store(IReadOnlyList<IncomingSubmission> batch) => StorePrepared(batch.Select(Prepare).ToList());
+
+    public IngestResult Store(IncomingSubmission item) => Store([item])[0];
+
+    public static PreparedSubmission Prepare(IncomingSubmission item)
+    {
+        var message = item.Message;
+        var store = message is not null && item.Reasons.Count == 0;
+        return new PreparedSubmission(
+            item,
+            Key(item),
+            message is not null ? ContentHash(message) : Hash(item.Raw),
+            Utc(item.ReceivedAt),
+            HubTime.LocalDate(item.ReceivedAt).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            store ? SubmissionValues.IndicatorsJson(message!) : "[]",
+            store ? SubmissionValues.TasksJson(message!) : "[]",
+            store ? SubmissionValues.StatisticsJson(message!) : "[]");
+    }
+
+    public IReadOnlyList<IngestResult> StorePrepared(IReadOnlyList<PreparedSubmission> batch)
     {
         using var connection = database.Open();
         // IMMEDIATE: take the write lock now, so the ids assigned below stay ours until commit.
         using var tx = connection.BeginTransaction(deferred: false);
         var results = new IngestResult[batch.Count];
-        var keys = batch.Select(Key).ToList();
-        var known = connection.Query<StoredRow>(Sql.FindSubmissions, new { messageIds = keys.Where(k => k is not null).Distinct().ToList() }, tx)
+        var known = connection.Query<StoredRow>(Sql.FindSubmissions, new { messageIds = batch.Select(b => b.Key).Where(k => k is not null).Distinct().ToList() }, tx)
             .ToDictionary(r => r.MessageId, StringComparer.Ordinal);
 
         var nextId = connection.ExecuteScalar<long>(Sql.MaxSubmissionId, transaction: tx) + 1;
@@ -52,11 +84,9 @@ public sealed class IngestStore(HubDatabase database)
         using var insertReceipt = new PreparedInsert(connection, tx, Sql.InsertReceipt);
         for (var i = 0; i < batch.Count; i++)
         {
-            var item = batch[i];
-            var key = keys[i];
+            var prepared = batch[i];
+            var (item, key, hash, receivedAt) = (prepared.Item, prepared.Key, prepared.Hash, prepared.ReceivedAt);
             var messageId = key is null ? (Guid?)null : Guid.Parse(key);
-            var hash = item.Message is not null ? ContentHash(item.Message) : Hash(item.Raw);
-            var receivedAt = Utc(item.ReceivedAt);
             if (item.Reasons.Count > 0)
             {
                 // A fault recorded for an update that is in fact stored (a redelivery after a lost ack) is a duplicate.
@@ -103,22 +133,19 @@ public sealed class IngestStore(HubDatabase database)
             var message = item.Message!;
             var submissionId = nextId++;
             known[key!] = new StoredRow { Id = submissionId, MessageId = key!, ContentHash = hash };
-            var receivedDate = HubTime.LocalDate(item.ReceivedAt).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             insertSubmission.Run(
                 submissionId, key, hash, message.PlanId, message.Department, message.Period,
                 message.SubmittedAt is { } submittedAt ? Utc(submittedAt) : null, message.SubmittedBy,
-                receivedAt, receivedDate, item.TransportUser,
+                receivedAt, prepared.ReceivedDate, item.TransportUser,
                 message.Narrative?.Results, message.Narrative?.Difficulties, message.Narrative?.Proposals, item.Raw,
-                SubmissionValues.IndicatorsJson(message), SubmissionValues.TasksJson(message), SubmissionValues.StatisticsJson(message));
-            upsertCurrent.Run(message.PlanId, message.Period, message.Department, submissionId, receivedAt, receivedDate);
+                prepared.IndicatorsJson, prepared.TasksJson, prepared.StatisticsJson);
+            upsertCurrent.Run(message.PlanId, message.Period, message.Department, submissionId, receivedAt, prepared.ReceivedDate);
             insertReceipt.Run(key, "accepted", receivedAt, submissionId, null);
             results[i] = new IngestResult(messageId, IngestOutcome.Accepted, [], submissionId);
         }
         tx.Commit();
         return results;
     }
-
-    public IngestResult Store(IncomingSubmission item) => Store([item])[0];
 
     /// <summary>One parameterised statement, prepared once and run for many rows with positional values.</summary>
     private sealed class PreparedInsert : IDisposable

@@ -7,6 +7,7 @@ using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Demo;
 using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Workers.Wiring;
+using MassTransit;
 using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -38,6 +39,10 @@ public static class RabbitMqBench
         }
         var publishRate = await PublishAsync(connection, "", _ => ReferenceQueue, user, bodies, cancellationToken);
         var consumeRate = await ConsumeOnlyAsync(connection, count, cancellationToken);
+
+        // Not a reference the hub is judged against, but its floor: MassTransit itself with a consumer that does nothing.
+        await PublishAsync(connection, "", _ => ReferenceQueue, user, bodies, cancellationToken);
+        var (massTransitRate, massTransitCpu) = await MassTransitOnlyAsync(uri, count, options.Ingest.BatchSize, cancellationToken);
 
         // Reference 2: plain batched SQLite inserts of the same rows.
         var sqliteRate = SqliteInserts(bodies, options.Ingest.BatchSize);
@@ -79,6 +84,7 @@ public static class RabbitMqBench
         Console.WriteLine($"publish (RabbitMQ.Client, persistent, confirms):      {publishRate,10:N0} msg/s");
         Console.WriteLine($"reference: RabbitMQ.Client consume + ack only:        {consumeRate,10:N0} msg/s");
         Console.WriteLine($"reference: SQLite batched inserts of the same rows:   {sqliteRate,10:N0} rows/s");
+        Console.WriteLine($"floor: MassTransit consume, no-op consumer:           {massTransitRate,10:N0} msg/s ({massTransitCpu:N0} us CPU per message)");
         Console.WriteLine($"hub: RabbitMQ -> validate -> SQLite (durable, acked): {hubRate,10:N0} updates/s = {hubRate / slower:P0} of the slower reference");
         // CPU the hub's process spent per update (the broker's own work not included): what a busy machine still costs.
         Console.WriteLine($"hub CPU per update (this process, all threads):         {hubCpu,10:N0} us");
@@ -140,6 +146,65 @@ public static class RabbitMqBench
         var rate = count / sw.Elapsed.TotalSeconds;
         await channel.BasicCancelAsync(tag, cancellationToken: cancellationToken);
         return rate;
+    }
+
+    private static async Task<(double Rate, double CpuMicroseconds)> MassTransitOnlyAsync(Uri uri, int count, int concurrency, CancellationToken cancellationToken)
+    {
+        var counter = new NoopCounter(count);
+        var services = new ServiceCollection();
+        services.AddSingleton(counter);
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<NoopConsumer>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(uri);
+                cfg.ReceiveEndpoint(ReferenceQueue, e =>
+                {
+                    // The hub's endpoint settings: raw JSON, the same prefetch and concurrency, no topology of its own.
+                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType);
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = concurrency * 2;
+                    e.ConcurrentMessageLimit = concurrency;
+                    e.ConfigureConsumer<NoopConsumer>(context);
+                });
+            });
+        });
+        await using var provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IBusControl>();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        await bus.StartAsync(cancellationToken);
+        try
+        {
+            await counter.Done.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
+            return (count / sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / count);
+        }
+        finally
+        {
+            await bus.StopAsync(cancellationToken);
+        }
+    }
+
+    private sealed class NoopCounter(int expected)
+    {
+        private int _seen;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Seen()
+        {
+            if (Interlocked.Increment(ref _seen) == expected) Done.TrySetResult();
+        }
+    }
+
+    private sealed class NoopConsumer(NoopCounter counter) : IConsumer<Contracts.DepartmentReportSubmitted>
+    {
+        public Task Consume(ConsumeContext<Contracts.DepartmentReportSubmitted> context)
+        {
+            counter.Seen();
+            return Task.CompletedTask;
+        }
     }
 
     private static double SqliteInserts(List<Body> bodies, int batchSize)

@@ -11,16 +11,18 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// </summary>
 public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, ILogger<IngestWriter> logger) : IDisposable
 {
-    private readonly Channel<(IncomingSubmission Item, TaskCompletionSource<IngestResult> Done)> _queue =
-        Channel.CreateUnbounded<(IncomingSubmission, TaskCompletionSource<IngestResult>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(PreparedSubmission Item, TaskCompletionSource<IngestResult> Done)> _queue =
+        Channel.CreateUnbounded<(PreparedSubmission, TaskCompletionSource<IngestResult>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startLock = new();
     private Task? _loop;
 
     public Task<IngestResult> StoreAsync(IncomingSubmission item, CancellationToken cancellationToken)
     {
         EnsureStarted();
+        // Hashing and formatting happen here, on the consumer's thread, not in the one writer's transaction.
+        var prepared = IngestStore.Prepare(item);
         var done = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((item, done))) throw new InvalidOperationException("the ingest writer has stopped");
+        if (!_queue.Writer.TryWrite((prepared, done))) throw new InvalidOperationException("the ingest writer has stopped");
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -33,14 +35,14 @@ public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, I
     private async Task RunAsync()
     {
         var limit = Math.Max(1, options.Ingest.BatchSize);
-        var batch = new List<(IncomingSubmission Item, TaskCompletionSource<IngestResult> Done)>(limit);
+        var batch = new List<(PreparedSubmission Item, TaskCompletionSource<IngestResult> Done)>(limit);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < limit && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
             try
             {
-                var results = store.Store(batch.Select(b => b.Item).ToList());
+                var results = store.StorePrepared(batch.Select(b => b.Item).ToList());
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             }
             catch (Exception e)
