@@ -20,6 +20,8 @@ public static class DepartmentIdentity
     /// <summary>
     /// Reasons to reject a message as impersonation: no validated user, or a body that names another plan or
     /// department than the user's. The hub's own user may enter updates for any department (paper reports).
+    /// A body that names no plan or department at all is not speaking for anyone: the validator reports the
+    /// missing field, and calling it impersonation would send the sender looking for the wrong mistake.
     /// </summary>
     public static IReadOnlyList<RejectionReason> Check(DepartmentReportSubmitted message, string? transportUser, string? hubUser)
     {
@@ -29,9 +31,9 @@ public static class DepartmentIdentity
         if (Parse(transportUser) is not { } identity)
             return [new RejectionReason("impersonation", "$.department", $"broker user \"{transportUser}\" is not a department account (<planId>.<DEPARTMENT>)")];
         var reasons = new List<RejectionReason>();
-        if (identity.PlanId != message.PlanId)
+        if (!string.IsNullOrEmpty(message.PlanId) && identity.PlanId != message.PlanId)
             reasons.Add(new RejectionReason("impersonation", "$.planId", $"broker user \"{transportUser}\" belongs to plan {identity.PlanId}, but the message names plan \"{message.PlanId}\""));
-        if (identity.Department != message.Department)
+        if (!string.IsNullOrEmpty(message.Department) && identity.Department != message.Department)
             reasons.Add(new RejectionReason("impersonation", "$.department", $"broker user \"{transportUser}\" is department {identity.Department}, but the message names department \"{message.Department}\""));
         return reasons;
     }

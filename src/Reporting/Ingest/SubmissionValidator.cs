@@ -17,6 +17,14 @@ public static class SubmissionValidator
         void Add(string code, string field, string text) => reasons.Add(new RejectionReason(code, field, text));
 
         if (message.MessageId == Guid.Empty) Add("missing_field", "$.messageId", "expected a non-empty UUID message id");
+        if (string.IsNullOrEmpty(message.PlanId))
+        {
+            // Not an update at all (plain JSON of another shape reads as one with every field missing): say what is missing.
+            Add("missing_field", "$.planId", $"expected the plan id, one of {string.Join(", ", catalog.Plans.Select(p => p.Id))}");
+            if (string.IsNullOrEmpty(message.Department)) Add("missing_field", "$.department", "expected the department code");
+            if (string.IsNullOrEmpty(message.Period)) Add("missing_field", "$.period", "expected the period, e.g. 2026-01 or 2026-Q1");
+            return reasons;
+        }
         var plan = catalog.Find(message.PlanId);
         if (plan is null)
         {

@@ -57,6 +57,18 @@ public sealed class SubmissionValidatorTests
     }
 
     [Fact]
+    public void Validate_namesEachMissingField_whenBodyIsJsonOfAnotherShape()
+    {
+        // {"hello":"world"} published as application/json reads as an update with every field missing.
+        var reasons = SubmissionValidator.Validate(new DepartmentReportSubmitted { MessageId = Guid.NewGuid() }, Catalog);
+
+        Assert.Equal(
+            [("missing_field", "$.planId"), ("missing_field", "$.department"), ("missing_field", "$.period")],
+            reasons.Select(r => (r.Code, r.Field)));
+        Assert.Contains("binh-chuong-2026", reasons[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_givesUnknownDepartment_whenDepartmentIsNotInPlan()
     {
         var message = Valid() with { Department = "PHONG_MA", Indicators = [], Tasks = [] };
