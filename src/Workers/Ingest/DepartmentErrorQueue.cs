@@ -16,6 +16,25 @@ public static class DepartmentErrorQueue
 {
     public const string TransportUserHeader = "Hub-Transport-User";
 
+    /// <summary>
+    /// Who sent a message, as the broker validated it: the AMQP user_id, except on a message the hub itself re-drove
+    /// from the error queue (user_id = the hub's user), where the header keeps the original sender's validated user.
+    /// A department cannot publish with the hub's user_id, so it cannot use the header to pass as another.
+    /// </summary>
+    public static string? TransportUser(IReadOnlyBasicProperties properties, string? hubUser)
+    {
+        var user = properties.UserId;
+        if (hubUser is null || user != hubUser || (properties.Headers is { } h && h.TryGetValue(TransportUserHeader, out var v) ? v : null) is not { } original) return user;
+        var sender = original switch
+        {
+            byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+            string text => text,
+            _ => null,
+        };
+        // Empty: the message came without a validated user; it stays without one.
+        return string.IsNullOrEmpty(sender) ? null : sender;
+    }
+
     public static async Task<bool> MoveAsync(ReceiveContext context, string suffix, string reason, Exception? exception)
     {
         if (!context.TryGetPayload(out ChannelContext? channel) || !context.TryGetPayload(out RabbitMqBasicConsumeContext? consume))
