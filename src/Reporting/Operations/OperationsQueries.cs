@@ -55,12 +55,11 @@ public sealed class OperationsQueries(SqliteConnection connection)
     {
         // A rejection with two reasons of the same code counts once for that code.
         public const string RejectionsByReason = """
-            SELECT code AS Code, COUNT(*) AS Count, MAX(received_at) AS LastReceivedAt, MAX(message) AS Example
-            FROM (SELECT DISTINCT j.id, json_extract(r.value, '$.code') AS code, j.received_at,
-                         json_extract(r.value, '$.message') AS message
+            SELECT code AS Code, COUNT(DISTINCT id) AS Count, MAX(received_at) AS LastReceivedAt, MAX(message) AS Example
+            FROM (SELECT j.id, json_extract(r.value, '$.code') AS code, j.received_at, json_extract(r.value, '$.message') AS message
                   FROM rejections j, json_each(j.reasons_json) r)
             GROUP BY code
-            ORDER BY COUNT(*) DESC, code
+            ORDER BY COUNT(DISTINCT id) DESC, code
             """;
         public const string RecentRejections = """
             SELECT id AS Id, message_id AS MessageId, plan_id AS PlanId, department AS Department, period AS Period,
