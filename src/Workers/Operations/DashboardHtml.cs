@@ -77,6 +77,7 @@ public static class DashboardHtml
             button.discard { background: #fff; color: #b91c1c; border: 1px solid #b91c1c; }
             code, pre { font-size: 12px; }
             pre { white-space: pre-wrap; max-width: 60em; margin: 0; }
+            td ul { margin: 0; padding-left: 1.2em; }
             .legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border: 1px solid #d0d7de; }
             </style>
             </head>

@@ -78,7 +78,7 @@ public sealed class DashboardPages(
             ? $"<strong>{E(p.Id)}</strong>"
             : $"<a href=\"/matrix?plan={Uri.EscapeDataString(p.Id)}\">{E(p.Id)}</a>")));
         body.Append($"</p><p>{E(plan.Commune.FullName)} — năm {plan.Year}. Đúng hạn / trễ hạn theo ngày hub nhận cập nhật đầu tiên, so với hạn của bộ phận.</p>");
-        body.Append("""<p class="legend"><span class="on_time">Đúng hạn (on time)</span><span class="late">Trễ hạn (late)</span><span class="missing">Chưa nộp (missing)</span><span class="pending">Chưa đến hạn</span></p>""");
+        body.Append("""<p class="legend"><span class="on_time">Đúng hạn (on time)</span><span class="late">Trễ hạn (late)</span><span class="missing">Chưa nộp (missing)</span><span class="pending">Chưa đến hạn (not due yet)</span></p>""");
         body.Append("<table id=\"matrix\"><tr><th>Bộ phận \\ Kỳ</th>");
         foreach (var period in matrix.Periods)
             body.Append($"<th title=\"hạn {Day(period.DepartmentDueDate)}\">{E(period.Period)}<br><small>{Day(period.DepartmentDueDate)}</small></th>");
@@ -158,7 +158,7 @@ public sealed class DashboardPages(
                 body.Append(ActionForm("redrive", "group", group.Key, "Re-drive cả nhóm")).Append(' ').Append(ActionForm("discard", "group", group.Key, "Discard cả nhóm"));
                 body.Append("<table><tr><th>Mã tin (message id)</th><th>Tài khoản gửi</th><th>Lỗi lúc</th><th>Nội dung (đầu)</th><th>Thao tác</th></tr>");
                 foreach (var message in group.Messages)
-                    body.Append($"<tr data-message=\"{E(message.Key)}\"><td><code>{E(message.Key)}</code></td><td>{E(message.TransportUser)}</td><td>{E(message.FaultAt)}</td><td><pre>{E(message.BodyPreview)}</pre></td><td>{ActionForm("redrive", "message", message.Key, "Re-drive")} {ActionForm("discard", "message", message.Key, "Discard")}</td></tr>");
+                    body.Append($"<tr data-message=\"{E(message.Key)}\"><td><code>{E(message.Key)}</code></td><td>{E(message.TransportUser)}</td><td>{E(FaultTime(message.FaultAt))}</td><td><pre>{E(message.BodyPreview)}</pre></td><td>{ActionForm("redrive", "message", message.Key, "Re-drive")} {ActionForm("discard", "message", message.Key, "Discard")}</td></tr>");
                 body.Append("</table></div>");
             }
             if (view.Total == 0 && view.Error is null) body.Append("<p id=\"empty\">Không có tin nhắn lỗi.</p>");
@@ -174,6 +174,9 @@ public sealed class DashboardPages(
 
     private static string ActionForm(string action, string field, string key, string label) =>
         $"<form class=\"inline\" method=\"post\" action=\"/errors/{action}\"><input type=\"hidden\" name=\"{field}\" value=\"{E(key)}\"><button type=\"submit\" class=\"{action}\" data-{action}-{field}=\"{E(key)}\">{E(label)}</button></form>";
+
+    private static string? FaultTime(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? Local(at) : text;
 
     private static string StatusLabel(string status) => status switch
     {

@@ -134,7 +134,16 @@ public sealed class ErrorQueueBroker(HubOptions options, BrokerIdentity identity
         try
         {
             await using var channel = await ChannelAsync(confirms: true, cancellationToken);
-            var count = (await channel.QueueDeclarePassiveAsync(ErrorQueue, cancellationToken)).MessageCount;
+            uint count;
+            try
+            {
+                count = (await channel.QueueDeclarePassiveAsync(ErrorQueue, cancellationToken)).MessageCount;
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+            {
+                // Nothing has failed yet: the error queue is declared by the first move.
+                return 0;
+            }
             var taken = 0;
             ulong lastSkipped = 0;
             for (var i = 0; i < count && await channel.BasicGetAsync(ErrorQueue, autoAck: false, cancellationToken) is { } got; i++)

@@ -93,7 +93,9 @@ public static class OperationsEndpoints
             : action == "redrive"
                 ? $"Đã re-drive {count} tin nhắn về hàng đợi {ErrorQueueBroker.InputQueue}."
                 : $"Đã discard (bỏ) {count} tin nhắn.";
-        return Results.Redirect("/errors?done=" + Uri.EscapeDataString(done), permanent: false, preserveMethod: false);
+        // 303 See Other: the browser fetches the page with GET, so a reload does not post the action again.
+        context.Response.Headers.Location = "/errors?done=" + Uri.EscapeDataString(done);
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
     private static string? Field(IFormCollection? form, string name) =>
