@@ -181,6 +181,39 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ErrorQueue_discardsOneMessageAndRedrivesTheRestOfItsGroup_whenTheOperatorPostsThem()
+    {
+        var hub = await StartHubAsync();
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        Execute($"CREATE TRIGGER test_fault BEFORE INSERT ON submissions WHEN NEW.message_id IN ({string.Join(',', ids.Select(id => $"'{id}'"))}) BEGIN SELECT RAISE(ABORT, 'test fault: same cause'); END");
+        foreach (var id in ids) await PublishAsync(Ttpvhcc, Update(id));
+        await EventuallyAsync(() => QueueAsync(ErrorQueue), q => q is { Ready: 3 }, TimeSpan.FromSeconds(120), "the three updates in the error queue after their retries", hub);
+        Execute("DROP TRIGGER test_fault");
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUri };
+        var page = await http.GetStringAsync("errors");
+        var groups = System.Text.RegularExpressions.Regex.Matches(page, @"data-redrive-group=""([0-9a-f]{12})""").Select(m => m.Groups[1].Value).ToList();
+        var group = Assert.Single(groups);
+
+        using var discarded = await ActAsync(http, "errors/discard", "message", ids[0].ToString());
+        using var redriven = await ActAsync(http, "errors/redrive", "group", group);
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n >= 2, TimeSpan.FromSeconds(60), "the re-driven group stored", hub);
+
+        Assert.Equal((HttpStatusCode.SeeOther, HttpStatusCode.SeeOther), (discarded.StatusCode, redriven.StatusCode));
+        Assert.Equal(ids.Skip(1).Select(id => id.ToString()).Order(StringComparer.Ordinal), Query<string>("SELECT message_id FROM submissions ORDER BY message_id"));
+        Assert.Equal(0u, (await QueueAsync(ErrorQueue))!.Value.Ready);
+        Assert.Equal([("discard", $"message:{ids[0]}", 1L), ("redrive", $"group:{group}", 2L)],
+            Query<(string, string, long)>("SELECT action, target, messages FROM operator_actions ORDER BY id"));
+    }
+
+    private async Task<HttpResponseMessage> ActAsync(HttpClient http, string path, string field, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new(field, value)]) };
+        request.Headers.Authorization = Basic(OperatorUser, OperatorPassword);
+        request.Headers.Add("Origin", BaseUri.GetLeftPart(UriPartial.Authority));
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Consumer_rejectsAsImpersonation_whenADepartmentSetsTheRedriveHeaderItself()
     {
         var hub = await StartHubAsync();
