@@ -186,7 +186,7 @@ public sealed class ErrorQueueBroker(HubOptions options, BrokerIdentity identity
         return new ErrorMessage(
             p.MessageId is { Length: > 0 } id ? id : "sha-" + Hash(body)[..16],
             p.MessageId,
-            Header(p, DepartmentErrorQueue.TransportUserHeader) ?? p.UserId,
+            Header(p, DepartmentErrorQueue.TransportUserHeader) is { Length: > 0 } sender ? sender : null,
             Header(p, "MT-Reason") ?? "unknown",
             Header(p, "MT-Fault-ExceptionType"),
             Header(p, "MT-Fault-Message"),

@@ -205,6 +205,43 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
             Query<(string, string, long)>("SELECT action, target, messages FROM operator_actions ORDER BY id"));
     }
 
+    [Fact]
+    public async Task Redrive_neverLendsTheHubsIdentity_whenAForgedHeaderWithoutUserIdFailsTwice()
+    {
+        var hub = await StartHubAsync();
+        var forged = Guid.NewGuid();
+        // No user_id (RabbitMQ checks it only when set), a body in TTPVHCC's name, and the re-drive header naming TTPVHCC;
+        // storing its rejection fails, so it goes to the error queue, and after a first re-drive fails again.
+        Execute($"CREATE TRIGGER test_fault BEFORE INSERT ON rejections WHEN NEW.message_id = '{forged}' BEGIN SELECT RAISE(ABORT, 'test fault: rejections'); END");
+        await PublishAsync(Vhxh, Update(forged, department: "TTPVHCC"), new Dictionary<string, object?> { ["Hub-Transport-User"] = Ttpvhcc }, withUserId: false);
+        await EventuallyAsync(() => QueueAsync(ErrorQueue), q => q is { Ready: 1 }, TimeSpan.FromSeconds(90), "the forged update in the error queue", hub);
+        Assert.Equal("", await ErrorQueueHeaderAsync("Hub-Transport-User"));
+
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUri };
+        using (var first = await ActAsync(http, "errors/redrive", "message", forged.ToString())) Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
+        await EventuallyAsync(() => QueueAsync(ErrorQueue), q => q is { Ready: 1 }, TimeSpan.FromSeconds(90), "the re-driven update failing into the error queue again", hub);
+        // Failed again after a re-drive (user_id = the hub's): still no sender, not the hub's user.
+        Assert.Equal("", await ErrorQueueHeaderAsync("Hub-Transport-User"));
+        Execute("DROP TRIGGER test_fault");
+        using (var second = await ActAsync(http, "errors/redrive", "message", forged.ToString())) Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM rejections WHERE message_id = @id", new { id = forged.ToString() }), n => n == 1, TimeSpan.FromSeconds(60), "the re-driven update judged", hub);
+
+        var reasons = Query<string>("SELECT reasons_json FROM rejections WHERE message_id = @id", new { id = forged.ToString() }).Single();
+        Assert.Contains("no broker-validated user_id", reasons, StringComparison.Ordinal);
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM submissions"));
+    }
+
+    /// <summary>A header of the one message in the error queue, looked at and handed back.</summary>
+    private async Task<string?> ErrorQueueHeaderAsync(string name)
+    {
+        await using var channel = await _admin.CreateChannelAsync();
+        var got = await channel.BasicGetAsync(ErrorQueue, autoAck: false) ?? throw new Xunit.Sdk.XunitException($"{ErrorQueue} is empty");
+        await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
+        return got.BasicProperties.Headers?.TryGetValue(name, out var value) == true
+            ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString()
+            : null;
+    }
+
     private async Task<HttpResponseMessage> ActAsync(HttpClient http, string path, string field, string value)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new(field, value)]) };
@@ -275,13 +312,13 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
 
     // ---- the broker ---------------------------------------------------------------------------------------------------
 
-    private async Task PublishAsync(string user, byte[] body, Dictionary<string, object?>? headers = null)
+    private async Task PublishAsync(string user, byte[] body, Dictionary<string, object?>? headers = null, bool withUserId = true)
     {
         await using var connection = await broker.Factory(user, _passwords[user], _vhost).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var properties = new BasicProperties
         {
-            UserId = user,
+            UserId = withUserId ? user : null,
             MessageId = JsonNode.Parse(body)!["messageId"]!.ToString(),
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
