@@ -56,6 +56,38 @@ public sealed class OperationsStartTests : IDisposable
         Assert.Contains("only available with RabbitMQ", errors, StringComparison.Ordinal);
         // No operator configured: nobody may change anything, even from loopback.
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        // Not a terminal: one JSON object per log line.
+        var started = hub.Find("Hub starting").First ?? throw new Xunit.Sdk.XunitException($"no start line in the log:\n{hub.Tail(20)}");
+        Assert.Equal("ChuyenDoiSo.Hub", (string?)JsonNode.Parse(started)!["Category"]);
+    }
+
+    [Fact]
+    public async Task Run_asksForOperatorCredentialsForPagesAndMetricsButNotHealth_whenReachedBeyondLoopback()
+    {
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(a => a.Address))
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? throw new Xunit.Sdk.XunitException("this machine has no non-loopback IPv4 address to reach the hub from");
+        var port = FreePort();
+        var environment = Environment($"http://{address}:{port}");
+        environment["Hub__Http__Operator__User"] = "vanhanh";
+        environment["Hub__Http__Operator__Password"] = "secret";
+        await using var hub = HubProcess.Start(_folder.Path, environment, "run");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        using var live = await WaitForAsync(http, "health/live", hub);
+        using var page = await http.GetAsync("");
+        using var metrics = await http.GetAsync("metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("vanhanh:secret"u8.ToArray()));
+        using var authenticated = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
+        Assert.Contains("Tổng quan", await authenticated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> WaitForAsync(HttpClient http, string path, HubProcess hub)
