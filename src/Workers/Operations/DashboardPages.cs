@@ -127,7 +127,7 @@ public sealed class DashboardPages(
         var body = new StringBuilder("<table id=\"rejection-reasons\"><tr><th>Mã lý do (reason)</th><th>Số cập nhật</th><th>Gần nhất</th><th>Ví dụ</th></tr>");
         foreach (var group in groups)
             body.Append($"<tr><td><code>{E(group.Code)}</code></td><td class=\"num\">{E(group.Count)}</td><td>{Local(group.LastReceivedAt)}</td><td>{E(group.Example)}</td></tr>");
-        body.Append("</table><h2>200 cập nhật bị từ chối gần nhất</h2><table id=\"rejections\"><tr><th>Nhận lúc</th><th>Mã tin (message id)</th><th>Kế hoạch</th><th>Bộ phận</th><th>Kỳ</th><th>Tài khoản gửi (broker user)</th><th>Lý do</th></tr>");
+        body.Append("</table><h2>Các cập nhật bị từ chối gần nhất (tối đa 200)</h2><table id=\"rejections\"><tr><th>Nhận lúc</th><th>Mã tin (message id)</th><th>Kế hoạch</th><th>Bộ phận</th><th>Kỳ</th><th>Tài khoản gửi (broker user)</th><th>Lý do</th></tr>");
         foreach (var row in recent)
         {
             var reasons = (JsonNode.Parse(row.ReasonsJson) as JsonArray ?? [])
