@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -44,6 +45,27 @@ public static class CliSupport
             ContentRootPath = Directory.GetCurrentDirectory(),
             ApplicationName = "ChuyenDoiSo.Workers",
         });
+        Configure(builder, parse, logLevel);
+        return builder;
+    }
+
+    /// <summary>The same, with a web server (Kestrel) for `run`: health, metrics and the dashboard share the host.</summary>
+    public static WebApplicationBuilder CreateWebBuilder(ParseResult parse, LogLevel logLevel)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            ApplicationName = "ChuyenDoiSo.Workers",
+        });
+        // The same sources, in the same order, as every other verb (ASPNETCORE_* variables do not configure the hub).
+        builder.Configuration.Sources.Clear();
+        Configure(builder, parse, logLevel);
+        return builder;
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, ParseResult parse, LogLevel logLevel)
+    {
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
         builder.Configuration.AddEnvironmentVariables();
@@ -55,7 +77,8 @@ public static class CliSupport
         builder.Configuration["Logging:LogLevel:Default"] = logLevel.ToString();
         builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = logLevel.ToString();
         builder.Configuration["Logging:LogLevel:MassTransit"] = (logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning).ToString();
-        return builder;
+        // Kestrel and routing say what they do per request at Information; the hub's log is about the hub.
+        builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
     }
 
     public static HubOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<HubOptions>>().Value;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ChuyenDoiSo.Workers.Operations;
 using ChuyenDoiSo.Workers.Wiring;
 
 namespace ChuyenDoiSo.Workers.Cli;
@@ -11,13 +12,15 @@ public static class RunCommand
         var command = new Command("run", "Run the hub unattended: store department updates from the bus; at each deadline compile and send the report; remind late departments");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = CliSupport.CreateBuilder(parse, LogLevel.Information);
-            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling();
-            using var host = builder.Build();
-            var options = CliSupport.Options(host.Services);
-            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
-            logger.LogInformation("Hub starting: transport {Transport}, data {Data}", options.Transport, Path.GetFullPath(options.Data));
-            await host.RunAsync(cancellationToken);
+            var builder = CliSupport.CreateWebBuilder(parse, LogLevel.Information);
+            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
+            builder.AddOperations();
+            await using var app = builder.Build();
+            app.MapOperations();
+            var options = CliSupport.Options(app.Services);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
+            logger.LogInformation("Hub starting: transport {Transport}, data {Data}, dashboard and health on {Urls}", options.Transport, Path.GetFullPath(options.Data), options.Http.Urls);
+            await app.RunAsync(cancellationToken);
             return 0;
         });
         return command;

@@ -30,7 +30,8 @@ public sealed class DeliveryService(
     ReportForwarder forwarder,
     IOptions<HubOptions> options,
     TimeProvider clock,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    Operations.HubMetrics metrics)
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeliveryService>();
 
@@ -64,11 +65,13 @@ public sealed class DeliveryService(
                 if (sent) ledger.Sent(row.Id, clock.GetUtcNow());
                 else ledger.Failed(row.Id, error ?? "not sent", permanent);
                 outcomes.Add(new DeliveryOutcome(plan.Id, period, channel, recipient, sent ? "sent" : permanent ? "failed" : "pending", attempts, error));
+                metrics.Delivered(channel, outcomes[^1].Status);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 ledger.Failed(row.Id, e.Message, permanent: false);
                 _logger.LogError(e, "Delivery of {Plan} {Period} on {Channel} failed", plan.Id, period, channel);
+                metrics.Delivered(channel, "pending");
                 outcomes.Add(new DeliveryOutcome(plan.Id, period, channel, recipient, "pending", 1, e.Message));
             }
         }
@@ -107,6 +110,7 @@ public sealed class DeliveryService(
                 await ReportEmail.WriteToPickupAsync(message, options.Value.PickupDirectory, $"reminder_{plan.Id}_{period}_{department.Code}_{offsetDays:+0;-0;0}.eml", cancellationToken);
             reminded.Add(department.Code);
         }
+        metrics.RemindersSent(reminded.Count);
         return reminded;
     }
 

@@ -10,12 +10,13 @@ namespace ChuyenDoiSo.Workers.Deliver;
 public sealed record ReportOutputs(CompiledReport Report, byte[] Docx, string Html, string Json, MimeMessage Email);
 
 /// <summary>Compiles a plan's report for a period and renders it: DOCX, HTML, JSON and the email.</summary>
-public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database)
+public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database, Operations.HubMetrics metrics)
 {
     public ReportOutputs Produce(Plan plan, string period, DateOnly issueDate, string from = ReportEmail.DefaultFrom)
     {
         CompiledReport report;
         using (var connection = database.Open()) report = ReportCompiler.Compile(connection, catalog, plan, period);
+        metrics.Compiled();
         var options = new RenderOptions(issueDate);
         var docx = DocxReportRenderer.Render(report, options);
         var html = HtmlReportRenderer.Render(report, options);

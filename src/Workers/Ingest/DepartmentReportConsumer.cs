@@ -12,7 +12,7 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// it with the others in flight in one SQLite transaction. The broker's acknowledgement follows the commit, so an
 /// acknowledged update is stored.
 /// </summary>
-public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter writer, TimeProvider clock, BrokerIdentity broker, ILogger<DepartmentReportConsumer> logger)
+public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter writer, TimeProvider clock, BrokerIdentity broker, Operations.HubMetrics metrics, ILogger<DepartmentReportConsumer> logger)
     : IConsumer<DepartmentReportSubmitted>
 {
     /// <summary>Lets `ingest --received-at` record when a paper report really arrived; honoured on the in-process bus only.</summary>
@@ -23,6 +23,7 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter w
         var now = clock.GetUtcNow();
         var incoming = Incoming(context, now);
         var result = await writer.StoreAsync(incoming, context.CancellationToken);
+        metrics.Ingested(result);
         if (result.Outcome is not (IngestOutcome.Rejected or IngestOutcome.Conflict)) return;
         var message = incoming.Message!;
         logger.LogWarning("Rejected update {MessageId} from {Department} for {Plan} {Period}: {Reasons}",
@@ -53,7 +54,7 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter w
         string? user = null;
         if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit))
         {
-            user = rabbit.Properties.UserId;
+            user = DepartmentErrorQueue.TransportUser(rabbit.Properties, broker.HubUser);
             reasons = [.. DepartmentIdentity.Check(message, user, broker.HubUser), .. reasons];
         }
         return new IncomingSubmission(message, message.MessageId, raw, receivedAt, user, reasons);
@@ -91,8 +92,8 @@ public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<Depa
                 b.RoutingKey = "#";
             });
             // MassTransit's move keeps the department's user_id, which RabbitMQ refuses from the hub's connection.
-            rabbit.ConfigureError(e => e.UseFilter(new DepartmentErrorFilter()));
-            rabbit.ConfigureDeadLetter(d => d.UseFilter(new DepartmentSkippedFilter(_store, _clock, _logger)));
+            rabbit.ConfigureError(e => e.UseFilter(new DepartmentErrorFilter(context.GetRequiredService<BrokerIdentity>().HubUser)));
+            rabbit.ConfigureDeadLetter(d => d.UseFilter(new DepartmentSkippedFilter(_store, _clock, _logger, context.GetRequiredService<BrokerIdentity>().HubUser)));
         }
         endpointConfigurator.PrefetchCount = _options.BatchSize * 2;
         // A locked database or a full disk is transient: retry before the message goes to the error queue.

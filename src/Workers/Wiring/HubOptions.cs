@@ -17,6 +17,8 @@ public sealed class HubOptions
     public SmtpOptions Smtp { get; set; } = new();
     /// <summary>Where the compiled report is forwarded: the higher-level hub's broker. Without a Uri, a JSON file in the outbox.</summary>
     public ForwardOptions Forward { get; set; } = new();
+    /// <summary>Health, metrics and the operator's dashboard, served by `run`.</summary>
+    public HttpOptions Http { get; set; } = new();
 
     public string DatabasePath => Path.Combine(Data, "hub.db");
     public string PickupDirectory => Path.Combine(Data, "outbox");
@@ -61,4 +63,21 @@ public sealed class ForwardOptions
 {
     public string? Uri { get; set; }
     public string Exchange { get; set; } = "chuyendoiso.communes";
+}
+
+/// <summary>The `Hub:Http` section: where `run` serves /health, /metrics and the dashboard, and who may change anything.</summary>
+public sealed class HttpOptions
+{
+    /// <summary>Kestrel's URLs, separated by ';'. Loopback only by default: anything wider needs the operator's credentials.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+    public OperatorOptions Operator { get; set; } = new();
+}
+
+/// <summary>The operator's credentials (HTTP Basic): every action that changes state needs them.</summary>
+public sealed class OperatorOptions
+{
+    public string? User { get; set; }
+    public string? Password { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrEmpty(User) && !string.IsNullOrEmpty(Password);
 }

@@ -30,6 +30,7 @@ public static class HubServices
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton(BrokerIdentity.From(options));
+        builder.Services.AddSingleton<Operations.HubMetrics>();
         return builder;
     }
 

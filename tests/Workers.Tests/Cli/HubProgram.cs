@@ -45,6 +45,8 @@ public static class HubProgram
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var key in start.Environment.Keys.Where(k => k == "HUB_DEBUG" || k.StartsWith("Hub__", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
+        // `run` serves HTTP: on a port of its own (any free one) unless the test names one, so parallel hubs never collide.
+        start.Environment["Hub__Http__Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         return start;
     }

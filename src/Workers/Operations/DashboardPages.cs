@@ -1,0 +1,189 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Ingest;
+using ChuyenDoiSo.Reporting.Operations;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static ChuyenDoiSo.Workers.Operations.DashboardHtml;
+
+namespace ChuyenDoiSo.Workers.Operations;
+
+/// <summary>The dashboard's pages (Vietnamese, English where operators expect it), each a function of the hub's state now.</summary>
+public sealed class DashboardPages(
+    PlanCatalog catalog,
+    HubDatabase database,
+    DeliveryLedger ledger,
+    ErrorQueueBroker errors,
+    HealthCheckService health,
+    OperatorAccess access,
+    TimeProvider clock)
+{
+    public async Task<string> OverviewAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(OperationsEndpoints.ReadyTag), cancellationToken);
+        var body = new StringBuilder();
+        body.Append($"""<p>Tình trạng chung (health): <span class="{report.Status}" id="health-status">{E(report.Status.ToString())}</span> — lúc {Local(now)}</p>""");
+        body.Append("<table><tr><th>Kiểm tra (check)</th><th>Tình trạng</th><th>Chi tiết</th></tr>");
+        foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            body.Append($"""<tr><td>{E(name)}</td><td class="{entry.Status}">{E(entry.Status.ToString())}</td><td>{E(entry.Description ?? entry.Exception?.Message)}</td></tr>""");
+        body.Append("</table>");
+
+        body.Append("<h2>Kế hoạch và hạn báo cáo tiếp theo</h2><table id=\"deadlines\"><tr><th>Kế hoạch</th><th>Đơn vị</th><th>Kỳ báo cáo</th><th>Hạn bộ phận gửi</th><th>Báo cáo gửi đi lúc</th><th>Còn lại</th></tr>");
+        var deadlines = NextDeadlines.For(catalog, now);
+        foreach (var plan in catalog.Plans)
+        {
+            var next = deadlines.FirstOrDefault(d => d.PlanId == plan.Id);
+            body.Append(next is null
+                ? $"<tr><td>{E(plan.Id)}</td><td>{E(plan.Commune.FullName)}</td><td colspan=\"4\">Đã hết kỳ báo cáo của năm {plan.Year}</td></tr>"
+                : $"<tr><td><a href=\"/matrix?plan={Uri.EscapeDataString(plan.Id)}\">{E(plan.Id)}</a></td><td>{E(plan.Commune.FullName)}</td><td>{E(next.Period.Period)}</td><td>{Day(next.Period.DepartmentDueDate)}</td><td>{Local(next.SendAt)}</td><td>{E(Duration(next.Until(now)))}</td></tr>");
+        }
+        body.Append("</table>");
+
+        using (var connection = database.Open())
+        {
+            var queries = new IngestQueries(connection);
+            var counts = queries.OutcomeCounts().ToDictionary(c => c.Outcome, c => c.Count, StringComparer.Ordinal);
+            body.Append("<h2>Cập nhật của các bộ phận</h2><table><tr><th>Đã nhận (accepted)</th><th>Trùng (duplicate)</th><th>Bị từ chối (rejected)</th><th>Xung đột (conflict)</th><th>Đã lưu</th></tr>");
+            body.Append($"<tr><td class=\"num\">{E(counts.GetValueOrDefault("accepted"))}</td><td class=\"num\">{E(counts.GetValueOrDefault("duplicate"))}</td><td class=\"num\">{E(counts.GetValueOrDefault("rejected"))}</td><td class=\"num\">{E(counts.GetValueOrDefault("conflict"))}</td><td class=\"num\">{E(queries.SubmissionCount())}</td></tr></table>");
+        }
+        if (errors.IsAvailable)
+        {
+            body.Append("<h2>Hàng đợi (Queue)</h2><table><tr><th>Queue</th><th>Số tin chờ (ready)</th></tr>");
+            try
+            {
+                foreach (var (queue, messages) in await errors.DepthsAsync(cancellationToken))
+                    body.Append($"<tr><td>{E(queue)}</td><td class=\"num\">{E(messages)}</td></tr>");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                body.Append($"<tr><td colspan=\"2\">Không đọc được: {E(e.Message)}</td></tr>");
+            }
+            body.Append("</table>");
+        }
+        return Page("Tổng quan", "/", body.ToString());
+    }
+
+    public string Matrix(string? planId)
+    {
+        var plan = (planId is null ? null : catalog.Find(planId)) ?? catalog.Plans.First();
+        var today = HubTime.LocalDate(clock.GetUtcNow());
+        IReadOnlyList<PeriodReceiptRow> receipts;
+        using (var connection = database.Open()) receipts = new IngestQueries(connection).FirstReceipts();
+        var matrix = SubmissionMatrix.For(plan, catalog.CalendarFor(plan), receipts, today);
+        var body = new StringBuilder("<p>Kế hoạch: ");
+        body.Append(string.Join(" · ", catalog.Plans.Select(p => p.Id == plan.Id
+            ? $"<strong>{E(p.Id)}</strong>"
+            : $"<a href=\"/matrix?plan={Uri.EscapeDataString(p.Id)}\">{E(p.Id)}</a>")));
+        body.Append($"</p><p>{E(plan.Commune.FullName)} — năm {plan.Year}. Đúng hạn / trễ hạn theo ngày hub nhận cập nhật đầu tiên, so với hạn của bộ phận.</p>");
+        body.Append("""<p class="legend"><span class="on_time">Đúng hạn (on time)</span><span class="late">Trễ hạn (late)</span><span class="missing">Chưa nộp (missing)</span><span class="pending">Chưa đến hạn (not due yet)</span></p>""");
+        body.Append("<table id=\"matrix\"><tr><th>Bộ phận \\ Kỳ</th>");
+        foreach (var period in matrix.Periods)
+            body.Append($"<th title=\"hạn {Day(period.DepartmentDueDate)}\">{E(period.Period)}<br><small>{Day(period.DepartmentDueDate)}</small></th>");
+        body.Append("</tr>");
+        foreach (var department in matrix.Departments)
+        {
+            var name = plan.Departments.FirstOrDefault(d => d.Code == department)?.Name;
+            body.Append($"<tr><th title=\"{E(name)}\">{E(department)}</th>");
+            foreach (var period in matrix.Periods)
+            {
+                var cell = matrix.Cell(department, period.Period);
+                body.Append(cell is null
+                    ? "<td></td>"
+                    : $"<td class=\"{cell.Status}\" data-department=\"{E(department)}\" data-period=\"{E(period.Period)}\" title=\"{E(Local(cell.ReceivedAt))}\">{E(StatusLabel(cell.Status))}</td>");
+            }
+            body.Append("</tr>");
+        }
+        body.Append("</table>");
+        return Page("Ma trận nộp báo cáo", "/matrix", body.ToString());
+    }
+
+    public string Deliveries()
+    {
+        var rows = ledger.All();
+        var body = new StringBuilder($"<p>{rows.Count} lần gửi (mỗi kế hoạch, kỳ, người nhận và kênh một dòng).</p>");
+        body.Append("<table id=\"deliveries\"><tr><th>Kế hoạch</th><th>Kỳ</th><th>Kênh</th><th>Người nhận</th><th>Hạn gửi</th><th>Trạng thái</th><th>Đã gửi lúc</th><th>Số lần thử</th><th>Lỗi gần nhất</th></tr>");
+        foreach (var row in rows.OrderByDescending(r => r.DueAt))
+        {
+            var status = row.Status switch { "sent" => "Đã gửi (sent)", "pending" => "Chờ gửi lại (pending)", "sending" => "Đang gửi (sending)", "failed" => "Thất bại (failed)", _ => row.Status };
+            body.Append($"<tr><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td><td>{E(row.Channel)}</td><td>{E(row.Recipient)}</td><td>{Local(row.DueAt)}</td><td class=\"{(row.Status == "pending" ? "pending-delivery" : row.Status)}\">{E(status)}</td><td>{Local(row.SentAt)}</td><td class=\"num\">{E(row.Attempts)}</td><td>{E(row.LastError)}</td></tr>");
+        }
+        body.Append("</table>");
+        return Page("Sổ gửi báo cáo", "/deliveries", body.ToString());
+    }
+
+    public string Rejections()
+    {
+        IReadOnlyList<RejectionGroupRow> groups;
+        IReadOnlyList<RejectionRow> recent;
+        using (var connection = database.Open())
+        {
+            var queries = new OperationsQueries(connection);
+            groups = queries.RejectionsByReason();
+            recent = queries.RecentRejections(200);
+        }
+        var body = new StringBuilder("<table id=\"rejection-reasons\"><tr><th>Mã lý do (reason)</th><th>Số cập nhật</th><th>Gần nhất</th><th>Ví dụ</th></tr>");
+        foreach (var group in groups)
+            body.Append($"<tr><td><code>{E(group.Code)}</code></td><td class=\"num\">{E(group.Count)}</td><td>{Local(group.LastReceivedAt)}</td><td>{E(group.Example)}</td></tr>");
+        body.Append("</table><h2>Các cập nhật bị từ chối gần nhất (tối đa 200)</h2><table id=\"rejections\"><tr><th>Nhận lúc</th><th>Mã tin (message id)</th><th>Kế hoạch</th><th>Bộ phận</th><th>Kỳ</th><th>Tài khoản gửi (broker user)</th><th>Lý do</th></tr>");
+        foreach (var row in recent)
+        {
+            var reasons = (JsonNode.Parse(row.ReasonsJson) as JsonArray ?? [])
+                .Select(r => $"<li><code>{E((string?)r?["code"])}</code> {E((string?)r?["field"])}: {E((string?)r?["message"])}</li>");
+            body.Append($"<tr><td>{Local(row.ReceivedAt)}</td><td><code>{E(row.MessageId)}</code></td><td>{E(row.PlanId)}</td><td>{E(row.Department)}</td><td>{E(row.Period)}</td><td>{E(row.TransportUser)}</td><td><ul>{string.Concat(reasons)}</ul></td></tr>");
+        }
+        body.Append("</table>");
+        return Page("Cập nhật bị từ chối", "/rejections", body.ToString());
+    }
+
+    public async Task<string> ErrorsAsync(string? done, CancellationToken cancellationToken)
+    {
+        var body = new StringBuilder();
+        if (done is not null) body.Append($"<p class=\"done\" id=\"done\">{E(done)}</p>");
+        if (!errors.IsAvailable)
+        {
+            body.Append("<p class=\"notice\" id=\"unavailable\">Hàng đợi lỗi chỉ có khi hub dùng RabbitMQ (Hub:Transport=RabbitMq). The error queue is only available with RabbitMQ; on the in-memory bus a failed update is recorded as a rejection.</p>");
+        }
+        else
+        {
+            var view = await errors.BrowseAsync(cancellationToken);
+            if (view.Error is not null) body.Append($"<p class=\"notice\">Không đọc được hàng đợi {E(ErrorQueueBroker.ErrorQueue)}: {E(view.Error)}</p>");
+            body.Append($"<p>Queue <code>{E(ErrorQueueBroker.ErrorQueue)}</code>: <strong id=\"error-count\">{E(view.Total)}</strong> tin nhắn, nhóm theo nguyên nhân. Re-drive = chuyển lại về <code>{E(ErrorQueueBroker.InputQueue)}</code> để xử lý lại; Discard = bỏ hẳn. Mỗi thao tác cần tài khoản vận hành (operator) và được ghi nhật ký.</p>");
+            if (!access.IsConfigured) body.Append("<p class=\"notice\">Chưa cấu hình tài khoản vận hành (Hub:Http:Operator:User / Password): không thể thao tác.</p>");
+            foreach (var group in view.Groups)
+            {
+                body.Append($"<div class=\"group\" id=\"group-{E(group.Key)}\"><p><strong>{E(group.Messages.Count)} tin</strong> — lý do <code>{E(group.Reason)}</code>, ngoại lệ <code>{E(group.ExceptionType)}</code>: {E(group.FaultMessage)}</p>");
+                body.Append(ActionForm("redrive", "group", group.Key, "Re-drive cả nhóm")).Append(' ').Append(ActionForm("discard", "group", group.Key, "Discard cả nhóm"));
+                body.Append("<table><tr><th>Mã tin (message id)</th><th>Tài khoản gửi</th><th>Lỗi lúc</th><th>Nội dung (đầu)</th><th>Thao tác</th></tr>");
+                foreach (var message in group.Messages)
+                    body.Append($"<tr data-message=\"{E(message.Key)}\"><td><code>{E(message.Key)}</code></td><td>{E(message.TransportUser)}</td><td>{E(FaultTime(message.FaultAt))}</td><td><pre>{E(message.BodyPreview)}</pre></td><td>{ActionForm("redrive", "message", message.Key, "Re-drive")} {ActionForm("discard", "message", message.Key, "Discard")}</td></tr>");
+                body.Append("</table></div>");
+            }
+            if (view.Total == 0 && view.Error is null) body.Append("<p id=\"empty\">Không có tin nhắn lỗi.</p>");
+        }
+        IReadOnlyList<OperatorActionRow> actions;
+        using (var connection = database.Open()) actions = new OperationsQueries(connection).RecentActions(20);
+        body.Append("<h2>Nhật ký thao tác (audit log)</h2><table id=\"audit\"><tr><th>Lúc</th><th>Người vận hành</th><th>Từ địa chỉ</th><th>Thao tác</th><th>Đối tượng</th><th>Số tin</th><th>Chi tiết</th></tr>");
+        foreach (var action in actions)
+            body.Append($"<tr><td>{Local(action.At)}</td><td>{E(action.Operator)}</td><td>{E(action.RemoteAddress)}</td><td>{E(action.Action)}</td><td><code>{E(action.Target)}</code></td><td class=\"num\">{E(action.Messages)}</td><td>{E(action.Detail)}</td></tr>");
+        body.Append("</table>");
+        return Page("Hàng đợi lỗi (Error queue)", "/errors", body.ToString());
+    }
+
+    private static string ActionForm(string action, string field, string key, string label) =>
+        $"<form class=\"inline\" method=\"post\" action=\"/errors/{action}\"><input type=\"hidden\" name=\"{field}\" value=\"{E(key)}\"><button type=\"submit\" class=\"{action}\" data-{action}-{field}=\"{E(key)}\">{E(label)}</button></form>";
+
+    private static string? FaultTime(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? Local(at) : text;
+
+    private static string StatusLabel(string status) => status switch
+    {
+        "on_time" => "Đúng hạn",
+        "late" => "Trễ hạn",
+        "missing" => "Chưa nộp",
+        SubmissionMatrix.Pending => "Chưa đến hạn",
+        _ => status,
+    };
+}
