@@ -191,7 +191,8 @@ public sealed class IngestStore(HubDatabase database)
         }, tx);
 
     /// <summary>SHA-256 of the message's canonical JSON: the same update in any envelope or key order hashes alike.</summary>
-    public static string ContentHash(DepartmentReportSubmitted message) => Hash(JsonSerializer.Serialize(message, HashOptions));
+    public static string ContentHash(DepartmentReportSubmitted message) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message, HashOptions)));
 
     /// <summary>85 and 85.0 are the same number: decimals are written without trailing zeros before hashing.</summary>
     private static readonly JsonSerializerOptions HashOptions = new(PlanJson.Options) { Converters = { new CanonicalDecimalConverter() } };
