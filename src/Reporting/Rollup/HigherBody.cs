@@ -61,8 +61,9 @@ public sealed record HigherBody
             .Select(p => new RollupPeriod(p, holidays.NextWorkingDayFrom(p.AdjustedDueDate.AddDays(DueOffsetDays))))
             .ToList();
 
+    /// <summary>A period of this body's year; null for another year's (a body is configured per year, like a plan).</summary>
     public RollupPeriod? FindPeriod(HolidayCalendar holidays, string label) =>
-        ReportingCalendar.TryParseYear(label, out var year) ? CalendarFor(holidays, year).FirstOrDefault(p => p.Communes.Period == label) : null;
+        ReportingCalendar.TryParseYear(label, out var year) && year == Year ? CalendarFor(holidays).FirstOrDefault(p => p.Communes.Period == label) : null;
 }
 
 /// <summary>
