@@ -17,6 +17,12 @@ public sealed class HubOptions
     public SmtpOptions Smtp { get; set; } = new();
     /// <summary>Where the compiled report is forwarded: the higher-level hub's broker. Without a Uri, a JSON file in the outbox.</summary>
     public ForwardOptions Forward { get; set; } = new();
+    /// <summary>Commune (the default): departments report to this hub. Higher: communes' hubs report to it and it rolls them up.</summary>
+    public string Level { get; set; } = "Commune";
+    /// <summary>The `Hub:Higher` section, used when <see cref="Level"/> is Higher (and by `compile --level higher`).</summary>
+    public HigherOptions Higher { get; set; } = new();
+
+    public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
     public string DatabasePath => Path.Combine(Data, "hub.db");
     public string PickupDirectory => Path.Combine(Data, "outbox");
@@ -60,5 +66,14 @@ public sealed class SmtpOptions
 public sealed class ForwardOptions
 {
     public string? Uri { get; set; }
+    public string Exchange { get; set; } = "chuyendoiso.communes";
+}
+
+/// <summary>The `Hub:Higher` section: which body this hub is (seeds/higher/&lt;Id&gt;.json) and the exchange communes forward to.</summary>
+public sealed class HigherOptions
+{
+    /// <summary>The body's file name without .json; empty: the only file in seeds/higher.</summary>
+    public string? Id { get; set; }
+    /// <summary>The communes' hubs publish CommuneReportSubmitted here (their Hub:Forward:Exchange).</summary>
     public string Exchange { get; set; } = "chuyendoiso.communes";
 }

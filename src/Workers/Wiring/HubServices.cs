@@ -1,5 +1,7 @@
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Rollup;
+using ChuyenDoiSo.Workers.Rollup;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Reporting.Deliver;
@@ -30,6 +32,9 @@ public static class HubServices
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton(BrokerIdentity.From(options));
+        // Loaded on first use: a commune-level hub never reads the catalogue or a higher body.
+        builder.Services.AddSingleton(sp => RollupSetup.Load(options.ResolveSeeds(), options.Higher.Id, sp.GetRequiredService<PlanCatalog>()));
+        builder.Services.AddSingleton<CommuneReportStore>();
         return builder;
     }
 
@@ -47,6 +52,8 @@ public static class HubServices
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<DepartmentReportConsumer, DepartmentReportConsumerDefinition>();
+            // One level up, the communes' hubs forward their compiled reports here.
+            if (options.IsHigherLevel) x.AddConsumer<CommuneReportConsumer, CommuneReportConsumerDefinition>();
             // Poison messages (not JSON, not a report, failing after retries) also leave a rejection record.
             x.AddReceiveObserver<PoisonMessageObserver>();
             if (string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase))
