@@ -9,7 +9,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace ChuyenDoiSo.Reporting.Render;
 
 /// <summary>
-/// Prints a compiled report as a Word document in the Decree 30/2020/NĐ-CP format: A4, margins 20/20/30/15 mm,
+/// Prints a report (a commune's compiled report or a higher body's roll-up) as a Word document in the Decree 30/2020/NĐ-CP format: A4, margins 20/20/30/15 mm,
 /// Times New Roman 14 pt, the two-column header, title, body, signature block and "Nơi nhận".
 /// </summary>
 public static class DocxReportRenderer
@@ -38,9 +38,11 @@ public static class DocxReportRenderer
     private const int SignatureLeft = 4455;
     private const int SignatureRight = TextWidth - SignatureLeft;
 
-    public static byte[] Render(CompiledReport report, RenderOptions options)
+    public static byte[] Render(CompiledReport report, RenderOptions options) => Render(ReportDocument.Build(report, options), options.IssueDate);
+
+    /// <summary>Any report laid out as an official document: a commune's report or a higher body's roll-up.</summary>
+    public static byte[] Render(ReportDocument document, DateOnly issueDate)
     {
-        var document = ReportDocument.Build(report, options);
         using var stream = new MemoryStream();
         using (var package = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
         {
@@ -52,7 +54,7 @@ public static class DocxReportRenderer
             main.AddNewPart<HeaderPart>("rId3").Header = PageNumberHeader();
             main.AddNewPart<HeaderPart>("rId4").Header = new Header(new Paragraph());
             main.Document = new Document(BuildBody(document, defaultHeaderId: "rId3", firstHeaderId: "rId4"));
-            WriteCoreProperties(package.AddNewPart<CoreFilePropertiesPart>("rId2"), $"{document.Title} {document.Subject}", options.IssueDate);
+            WriteCoreProperties(package.AddNewPart<CoreFilePropertiesPart>("rId2"), $"{document.Title} {document.Subject}", issueDate);
         }
         return stream.ToArray();
     }
