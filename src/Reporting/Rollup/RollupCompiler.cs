@@ -123,9 +123,14 @@ public static class RollupCompiler
             indicators.Add(new RollupIndicator(indicator, values, value, numerator, denominator, mappedCount[indicator.Key], withoutCounts));
         }
 
-        foreach (var ((plan, code), (name, count)) in unmapped.OrderBy(u => u.Key.Plan, StringComparer.Ordinal).ThenBy(u => u.Key.Code, StringComparer.Ordinal))
+        // One warning per plan, not per code: a province's report must stay readable with hundreds of communes.
+        foreach (var plan in unmapped.GroupBy(u => u.Key.Plan).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var codes = plan.OrderBy(u => u.Key.Code, StringComparer.Ordinal).ToList();
+            var listed = codes.Count == 1 ? $"chỉ tiêu {codes[0].Key.Code} (“{Shorten(codes[0].Value.Name)}”)" : $"{codes.Count} chỉ tiêu {string.Join(", ", codes.Select(c => c.Key.Code))}";
             warnings.Add(new ReportWarning("unmapped_indicator",
-                $"Chỉ tiêu {code} của kế hoạch {plan} (“{Shorten(name)}”) chưa có mã trong danh mục chỉ tiêu dùng chung: không đưa vào tổng hợp ({count} xã)."));
+                $"Kế hoạch {plan.Key} ({codes.Max(c => c.Value.Communes)} xã): {listed} chưa có mã trong danh mục chỉ tiêu dùng chung, không đưa vào tổng hợp."));
+        }
         if (withoutMappings.Count > 0)
             warnings.Add(new ReportWarning("plan_unmapped", $"Kế hoạch của {withoutMappings.Count} xã chưa được ánh xạ vào danh mục chỉ tiêu ({List(withoutMappings)}): chỉ tiêu của các xã này không được tổng hợp."));
         var missing = communes.Where(c => c.Status == SubmissionStatus.Missing).ToList();

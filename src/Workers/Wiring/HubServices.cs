@@ -35,6 +35,7 @@ public static class HubServices
         // Loaded on first use: a commune-level hub never reads the catalogue or a higher body.
         builder.Services.AddSingleton(sp => RollupSetup.Load(options.ResolveSeeds(), options.Higher.Id, sp.GetRequiredService<PlanCatalog>()));
         builder.Services.AddSingleton<CommuneReportStore>();
+        builder.Services.AddSingleton<RollupProducer>();
         return builder;
     }
 

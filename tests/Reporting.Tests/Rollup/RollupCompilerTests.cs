@@ -110,8 +110,17 @@ public sealed class RollupCompilerTests
         Assert.DoesNotContain(report.Indicators.SelectMany(i => i.Values), v => v.Code == "9");
         Assert.Equal((1m, 2m), (report.Indicators[0].Numerator!.Value, report.Indicators[0].Denominator!.Value));
         var warning = Assert.Single(report.Warnings, w => w.Code == "unmapped_indicator");
-        Assert.Contains("Chỉ tiêu 9 của kế hoạch alpha-2026", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("(2 xã)", warning.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Kế hoạch alpha-2026 (2 xã): chỉ tiêu 9 (“Chỉ tiêu 9”) chưa có mã", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_warnsOncePerPlan_listingEveryUnmappedCode()
+    {
+        var report = Compile(["alpha-2026"],
+            Stored("alpha-2026", ReportJson("alpha-2026", "Xã Alpha", "2026-Q1", [Counted("1", 1, 2), Counted("9", 5, 5), Amount("8", 1)]), OnTime));
+
+        var warning = Assert.Single(report.Warnings, w => w.Code == "unmapped_indicator");
+        Assert.Contains("2 chỉ tiêu 8, 9 chưa có mã", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
