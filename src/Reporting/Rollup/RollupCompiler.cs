@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChuyenDoiSo.Reporting.Compile;
@@ -109,10 +108,6 @@ public static class RollupCompiler
                         denominator = counted.Sum(v => v.Denominator!.Value);
                         value = denominator == 0 ? null : Math.Round(numerator.Value / denominator.Value * 100m, 2);
                     }
-                    if (withoutCounts.Count > 0)
-                        warnings.Add(new ReportWarning("rate_without_counts",
-                            $"Chỉ tiêu “{indicator.Name}”: {withoutCounts.Count} xã chỉ báo cáo tỷ lệ, không kèm số liệu ({List(withoutCounts.Select(v => $"{v.Commune} {F(v.Value!.Value)}%"))}); " +
-                            "tỷ lệ chung chỉ tính từ số liệu của các xã có báo cáo số liệu, không lấy bình quân các tỷ lệ."));
                     break;
                 default:
                     // sum: flows add up; latest: each commune's latest value is a stock, and stocks add up across communes.
@@ -123,6 +118,15 @@ public static class RollupCompiler
             indicators.Add(new RollupIndicator(indicator, values, value, numerator, denominator, mappedCount[indicator.Key], withoutCounts));
         }
 
+        // One footnote for every rate sent without its counts; each indicator's row says how many communes it leaves out.
+        var uncounted = indicators.Where(i => i.WithoutCounts.Count > 0).ToList();
+        if (uncounted.Count > 0)
+        {
+            var communesWithout = uncounted.SelectMany(i => i.WithoutCounts).Select(v => v.Commune).Distinct(StringComparer.Ordinal).ToList();
+            warnings.Add(new ReportWarning("rate_without_counts",
+                $"{communesWithout.Count} xã chỉ báo cáo tỷ lệ, không kèm số liệu (tử số, mẫu số) ở {uncounted.Count} chỉ tiêu ({List(communesWithout)}): " +
+                "các tỷ lệ này được liệt kê theo từng xã nhưng không đưa vào tỷ lệ chung, vì tỷ lệ chung tính từ tổng số liệu của các xã, không lấy bình quân các tỷ lệ."));
+        }
         // One warning per plan, not per code: a province's report must stay readable with hundreds of communes.
         foreach (var plan in unmapped.GroupBy(u => u.Key.Plan).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -170,6 +174,4 @@ public static class RollupCompiler
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77].TrimEnd() + "…";
-
-    private static string F(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }
