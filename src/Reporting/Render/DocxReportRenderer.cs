@@ -53,7 +53,17 @@ public static class DocxReportRenderer
             main.AddNewPart<DocumentSettingsPart>("rId2").Settings = Settings();
             main.AddNewPart<HeaderPart>("rId3").Header = PageNumberHeader();
             main.AddNewPart<HeaderPart>("rId4").Header = new Header(new Paragraph());
-            main.Document = new Document(BuildBody(document, defaultHeaderId: "rId3", firstHeaderId: "rId4"));
+            // Streamed, block by block and row by row: a province's roll-up annex runs to tens of thousands of rows,
+            // which as one DOM took gigabytes; written as it is built, memory stays at one row.
+            using (var writer = OpenXmlWriter.Create(main))
+            {
+                writer.WriteStartDocument(standalone: true);
+                writer.WriteStartElement(new Document(), [], [new("w", WordNamespace), new("r", RelationshipsNamespace)]);
+                writer.WriteStartElement(new Body());
+                WriteBody(writer, document, defaultHeaderId: "rId3", firstHeaderId: "rId4");
+                writer.WriteEndElement();
+                writer.WriteEndElement();
+            }
             WriteCoreProperties(package.AddNewPart<CoreFilePropertiesPart>("rId2"), $"{document.Title} {document.Subject}", issueDate);
         }
         return stream.ToArray();
@@ -86,9 +96,13 @@ public static class DocxReportRenderer
         xml.WriteEndDocument();
     }
 
-    private static Body BuildBody(ReportDocument document, string defaultHeaderId, string firstHeaderId)
+    private const string WordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    private const string RelationshipsNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// <summary>Appends to the writer what a Body element would hold; <see cref="Sink"/> lets tables stream their rows.</summary>
+    private static void WriteBody(OpenXmlWriter writer, ReportDocument document, string defaultHeaderId, string firstHeaderId)
     {
-        var body = new Body();
+        var body = new Sink(writer);
         body.Append(HeaderTable(document));
         body.Append(Centered(Run(document.Title, bold: true), spaceBefore: 360));
         body.Append(Centered(Run(document.Subject, bold: true)));
@@ -115,7 +129,7 @@ public static class DocxReportRenderer
                         body.Append(BodyParagraph([Run($"- {item}", italic: list.Italic)]));
                     break;
                 case ReportTable table:
-                    body.Append(DataTable(table));
+                    WriteDataTable(writer, table);
                     break;
                 default:
                     throw new InvalidOperationException($"No DOCX layout for {block.GetType().Name}.");
@@ -139,7 +153,12 @@ public static class DocxReportRenderer
             },
             // Decree 30: page numbers from the second page on, so the first page gets an empty header.
             new TitlePage()));
-        return body;
+    }
+
+    /// <summary>Writes each element as soon as it is appended, so the body never exists as a whole in memory.</summary>
+    private sealed class Sink(OpenXmlWriter writer)
+    {
+        public void Append(OpenXmlElement element) => writer.WriteElement(element);
     }
 
     private static Table HeaderTable(ReportDocument document)
@@ -194,16 +213,17 @@ public static class DocxReportRenderer
         return table;
     }
 
-    private static Table DataTable(ReportTable model)
+    private static void WriteDataTable(OpenXmlWriter writer, ReportTable model)
     {
         var widths = model.Columns.Select(c => c.Width).ToArray();
-        var table = new Table(
+        writer.WriteStartElement(new Table());
+        writer.WriteElement(
             new TableProperties(
                 new TableStyle { Val = "TableGrid" },
                 new TableWidth { Width = Twips(widths.Sum()), Type = TableWidthUnitValues.Dxa },
                 new TableLayout { Type = TableLayoutValues.Fixed },
-                new TableLook { Val = "04A0", FirstRow = true, NoVerticalBand = true }),
-            new TableGrid(widths.Select(w => new GridColumn { Width = Twips(w) })));
+                new TableLook { Val = "04A0", FirstRow = true, NoVerticalBand = true }));
+        writer.WriteElement(new TableGrid(widths.Select(w => new GridColumn { Width = Twips(w) })));
 
         var header = new TableRow(new TableRowProperties(new CantSplit(), new TableHeader()));
         foreach (var column in model.Columns)
@@ -212,7 +232,7 @@ public static class DocxReportRenderer
                 CellProperties(column.Width, center: true),
                 CellParagraph(column.Header, JustificationValues.Center, bold: true)));
         }
-        table.Append(header);
+        writer.WriteElement(header);
 
         foreach (var row in model.Rows)
         {
@@ -234,9 +254,9 @@ public static class DocxReportRenderer
                     tableRow.Append(cell);
                 }
             }
-            table.Append(tableRow);
+            writer.WriteElement(tableRow);
         }
-        return table;
+        writer.WriteEndElement();
     }
 
     private static TableCellProperties CellProperties(int width, int gridSpan = 1, bool center = false)

@@ -67,10 +67,11 @@ public static class RollupCompiler
         {
             if (!stored.TryGetValue(commune.Id, out var s) || s.Report is null) continue;
             var basePlan = HigherBody.BasePlanId(commune.Id);
-            if (!catalogue.HasMappings(basePlan)) withoutMappings.Add(names[commune.Id]);
+            if (!catalogue.HasMappings(basePlan) && !s.Report.Indicators.Any(i => catalogue.Find(i.Code) is not null)) withoutMappings.Add(names[commune.Id]);
             foreach (var indicator in s.Report.Indicators)
             {
-                var key = catalogue.KeyFor(basePlan, indicator.Code);
+                // A lower body's forwarded roll-up (RollupForward) reports under the catalogue's keys themselves.
+                var key = catalogue.KeyFor(basePlan, indicator.Code) ?? (catalogue.HasMappings(basePlan) ? null : catalogue.Find(indicator.Code)?.Key);
                 if (key is null || !byKey.TryGetValue(key, out var values))
                 {
                     if (catalogue.HasMappings(basePlan))
@@ -115,7 +116,9 @@ public static class RollupCompiler
                     if (reported.Count > 0) value = reported.Sum(v => v.Value!.Value);
                     break;
             }
-            indicators.Add(new RollupIndicator(indicator, values, value, numerator, denominator, mappedCount[indicator.Key], withoutCounts));
+            // A lower body's roll-up maps every key it reports.
+            var mapped = mappedCount[indicator.Key] + values.Count(v => !catalogue.HasMappings(HigherBody.BasePlanId(v.CommuneId)));
+            indicators.Add(new RollupIndicator(indicator, values, value, numerator, denominator, mapped, withoutCounts));
         }
 
         // One footnote for every rate sent without its counts; each indicator's row says how many communes it leaves out.
