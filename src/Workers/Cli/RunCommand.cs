@@ -12,10 +12,20 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = CliSupport.CreateBuilder(parse, LogLevel.Information);
-            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling();
+            builder.AddReportingHub().AddMessaging();
+            var higher = (builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions()).IsHigherLevel;
+            // One level up the hub stores and rolls up its communes' reports; its own deadlines are not scheduled yet
+            // (README, Higher level), and the seed plans' deadlines are the communes' to keep, not its.
+            if (!higher) builder.AddDelivery().AddScheduling();
             using var host = builder.Build();
             var options = CliSupport.Options(host.Services);
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
+            if (higher)
+            {
+                // A broken catalogue or body file stops the start, not the first message.
+                var setup = host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>();
+                logger.LogInformation("Higher-level hub for {Body}: {Communes} communes expected on {Exchange}", setup.Body.Name, setup.Communes.Count, options.Higher.Exchange);
+            }
             logger.LogInformation("Hub starting: transport {Transport}, data {Data}", options.Transport, Path.GetFullPath(options.Data));
             await host.RunAsync(cancellationToken);
             return 0;
