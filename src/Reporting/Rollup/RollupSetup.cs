@@ -32,6 +32,15 @@ public sealed record RollupSetup(IndicatorCatalogue Catalogue, HigherBody Body, 
 
     public IReadOnlyList<RollupPeriod> Calendar => Body.CalendarFor(Holidays);
 
+    /// <summary>What this body sends by itself: its roll-up of each period on every channel, at the send time of its own due date.</summary>
+    public IReadOnlyList<Deliver.ScheduledItem> Schedule() =>
+        Calendar.SelectMany(p => Body.Channels.Select(channel => new Deliver.ScheduledItem(
+                Deliver.ScheduledItem.Report, Body.Id, p.Period, channel,
+                channel == "email" ? Body.HigherLevel.Email : Deliver.DeliverySchedule.ForwardRecipient,
+                Storage.HubTime.At(p.DueDate, Body.EffectiveCommuneCalendar.SendTimeOfDay), null)))
+            .OrderBy(i => i.At).ThenBy(i => i.Key, StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>The roll-up of one period from what is stored.</summary>
     public RollupReport Compile(SqliteConnection connection, string period)
     {

@@ -12,11 +12,8 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = CliSupport.CreateBuilder(parse, LogLevel.Information);
-            builder.AddReportingHub().AddMessaging();
+            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling();
             var higher = (builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions()).IsHigherLevel;
-            // One level up the hub stores and rolls up its communes' reports; its own deadlines are not scheduled yet
-            // (README, Higher level), and the seed plans' deadlines are the communes' to keep, not its.
-            if (!higher) builder.AddDelivery().AddScheduling();
             using var host = builder.Build();
             var options = CliSupport.Options(host.Services);
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");

@@ -85,6 +85,7 @@ public static class HubServices
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryService>();
+        builder.Services.AddSingleton<RollupDelivery>();
         return builder;
     }
 
@@ -108,7 +109,9 @@ public static class HubServices
             });
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        builder.Services.AddHostedService<ScheduleSync>();
+        // One level up, the body's own deadlines; the seed plans' deadlines are the communes' to keep.
+        if (options.IsHigherLevel) builder.Services.AddHostedService<RollupScheduleSync>();
+        else builder.Services.AddHostedService<ScheduleSync>();
         return builder;
     }
 }
