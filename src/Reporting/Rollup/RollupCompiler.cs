@@ -60,7 +60,8 @@ public static class RollupCompiler
 
         // Every commune's values, under the catalogue key its plan maps the code to; unmapped codes stay out, counted per plan and code.
         var byKey = catalogue.Indicators.ToDictionary(i => i.Key, _ => new List<CommuneValue>(), StringComparer.Ordinal);
-        var unmapped = new Dictionary<(string Plan, string Code), (string Name, int Communes)>();
+        // Plan and code → name, communes reporting it, and when first seen (the plan's order, as the reports list it).
+        var unmapped = new Dictionary<(string Plan, string Code), (string Name, int Communes, int Order)>();
         var withoutMappings = new List<string>();
         var narratives = new List<CommuneNarrative>();
         foreach (var commune in expected)
@@ -76,8 +77,8 @@ public static class RollupCompiler
                 {
                     if (catalogue.HasMappings(basePlan))
                     {
-                        var entry = unmapped.GetValueOrDefault((basePlan, indicator.Code), (Name: indicator.Name, Communes: 0));
-                        unmapped[(basePlan, indicator.Code)] = (entry.Name, entry.Communes + 1);
+                        var entry = unmapped.GetValueOrDefault((basePlan, indicator.Code), (Name: indicator.Name, Communes: 0, Order: unmapped.Count));
+                        unmapped[(basePlan, indicator.Code)] = (entry.Name, entry.Communes + 1, entry.Order);
                     }
                     continue;
                 }
@@ -133,7 +134,7 @@ public static class RollupCompiler
         // One warning per plan, not per code: a province's report must stay readable with hundreds of communes.
         foreach (var plan in unmapped.GroupBy(u => u.Key.Plan).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var codes = plan.OrderBy(u => u.Key.Code, StringComparer.Ordinal).ToList();
+            var codes = plan.OrderBy(u => u.Value.Order).ToList();
             var listed = codes.Count == 1 ? $"chỉ tiêu {codes[0].Key.Code} (“{Shorten(codes[0].Value.Name)}”)" : $"{codes.Count} chỉ tiêu {string.Join(", ", codes.Select(c => c.Key.Code))}";
             warnings.Add(new ReportWarning("unmapped_indicator",
                 $"Kế hoạch {plan.Key} ({codes.Max(c => c.Value.Communes)} xã): {listed} chưa có mã trong danh mục chỉ tiêu dùng chung, không đưa vào tổng hợp."));

@@ -120,7 +120,8 @@ public sealed class RollupCompilerTests
             Stored("alpha-2026", ReportJson("alpha-2026", "Xã Alpha", "2026-Q1", [Counted("1", 1, 2), Counted("9", 5, 5), Amount("8", 1)]), OnTime));
 
         var warning = Assert.Single(report.Warnings, w => w.Code == "unmapped_indicator");
-        Assert.Contains("2 chỉ tiêu 8, 9 chưa có mã", warning.Message, StringComparison.Ordinal);
+        // In the order the commune's report lists them, which is its plan's order.
+        Assert.Contains("2 chỉ tiêu 9, 8 chưa có mã", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
