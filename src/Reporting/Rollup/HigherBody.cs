@@ -38,7 +38,9 @@ public sealed record HigherBody
     /// commune is "&lt;base plan id&gt;#NNN": it reports with the base plan's indicator codes and targets.
     /// </summary>
     public IReadOnlyList<string> Communes { get; init; } = [];
-    /// <summary>The communes' calendar (their due dates); the default when absent.</summary>
+    /// <summary>Where a commune that has not reported is reminded (đôn đốc): commune id → the commune office's email.</summary>
+    public IReadOnlyDictionary<string, string> CommuneContacts { get; init; } = new Dictionary<string, string>();
+    /// <summary>The communes' calendar (their due dates and reminder days); the default when absent.</summary>
     public CalendarSettings? CommuneCalendar { get; init; }
     /// <summary>This body's own due date: the communes' adjusted due date plus this many days, then the next working day.</summary>
     public int DueOffsetDays { get; init; } = 5;
@@ -113,6 +115,11 @@ public static partial class HigherBodyLoader
                 Error($"$.communes[{i}]", $"expected a plan id, optionally with #NNN for a simulated commune (\"binh-chuong-2026#017\"), got \"{commune}\"");
             else if (plans is not null && commune.Contains('#', StringComparison.Ordinal) && plans.Find(BasePlanOf(commune)) is null)
                 Error($"$.communes[{i}]", $"simulated commune \"{commune}\" points to unknown plan \"{BasePlanOf(commune)}\"");
+        }
+        foreach (var (commune, email) in body.CommuneContacts)
+        {
+            if (!seen.Contains(commune)) Error($"$.communeContacts['{commune}']", $"unknown commune \"{commune}\"; expected one of $.communes");
+            if (!email.Contains('@', StringComparison.Ordinal)) Error($"$.communeContacts['{commune}']", $"expected an email address, got \"{email}\"");
         }
         for (var i = 0; i < body.Channels.Count; i++)
             if (body.Channels[i] is not ("email" or "forward"))

@@ -32,14 +32,22 @@ public sealed record RollupSetup(IndicatorCatalogue Catalogue, HigherBody Body, 
 
     public IReadOnlyList<RollupPeriod> Calendar => Body.CalendarFor(Holidays);
 
-    /// <summary>What this body sends by itself: its roll-up of each period on every channel, at the send time of its own due date.</summary>
-    public IReadOnlyList<Deliver.ScheduledItem> Schedule() =>
-        Calendar.SelectMany(p => Body.Channels.Select(channel => new Deliver.ScheduledItem(
-                Deliver.ScheduledItem.Report, Body.Id, p.Period, channel,
-                channel == "email" ? Body.HigherLevel.Email : Deliver.DeliverySchedule.ForwardRecipient,
-                Storage.HubTime.At(p.DueDate, Body.EffectiveCommuneCalendar.SendTimeOfDay), null)))
-            .OrderBy(i => i.At).ThenBy(i => i.Key, StringComparer.Ordinal)
-            .ToList();
+    /// <summary>
+    /// What this body sends by itself: its roll-up of each period on every channel, at the send time of its own due date;
+    /// and reminders to communes that have not reported, at 08:00 on the communes' reminder days around their due date.
+    /// </summary>
+    public IReadOnlyList<Deliver.ScheduledItem> Schedule()
+    {
+        var settings = Body.EffectiveCommuneCalendar;
+        var reports = Calendar.SelectMany(p => Body.Channels.Select(channel => new Deliver.ScheduledItem(
+            Deliver.ScheduledItem.Report, Body.Id, p.Period, channel,
+            channel == "email" ? Body.HigherLevel.Email : Deliver.DeliverySchedule.ForwardRecipient,
+            Storage.HubTime.At(p.DueDate, settings.SendTimeOfDay), null)));
+        var reminders = Calendar.SelectMany(p => settings.ReminderDays.Select(offset => new Deliver.ScheduledItem(
+            Deliver.ScheduledItem.Reminder, Body.Id, p.Period, "email", "communes not yet reported",
+            Storage.HubTime.At(p.Communes.AdjustedDueDate.AddDays(offset), Deliver.DeliverySchedule.ReminderTime), offset)));
+        return reports.Concat(reminders).OrderBy(i => i.At).ThenBy(i => i.Key, StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>The roll-up of one period from what is stored.</summary>
     public RollupReport Compile(SqliteConnection connection, string period)

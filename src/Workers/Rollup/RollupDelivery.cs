@@ -19,12 +19,15 @@ namespace ChuyenDoiSo.Workers.Rollup;
 public sealed class RollupDelivery(
     RollupSetup setup,
     RollupProducer producer,
+    HubDatabase database,
     DeliveryLedger ledger,
     ReportForwarder forwarder,
     IOptions<HubOptions> options,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
+    private readonly ILogger _logger = loggers.CreateLogger<RollupDelivery>();
+
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken)
     {
         var body = setup.Body;
@@ -69,6 +72,45 @@ public sealed class RollupDelivery(
             }
         }
         return outcomes;
+    }
+
+    /// <summary>Reminds the communes that have sent nothing for a period yet, each at most once per offset; returns who was reminded.</summary>
+    public async Task<IReadOnlyList<string>> RemindAsync(string period, int offsetDays, CancellationToken cancellationToken)
+    {
+        var body = setup.Body;
+        var rollupPeriod = setup.FindPeriod(period) ?? throw new ArgumentException($"period {period} is not in {body.Id}'s calendar", nameof(period));
+        HashSet<string> reported;
+        using (var connection = database.Open())
+            reported = new RollupQueries(connection).Current(period).Select(r => r.CommuneId).ToHashSet(StringComparer.Ordinal);
+        var reminded = new List<string>();
+        var due = rollupPeriod.Communes.AdjustedDueDate.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var commune in setup.Communes.Where(c => !reported.Contains(c.Id)))
+        {
+            // "UBND xã Bình Chương": the unit's kind is lower-case after UBND.
+            var committee = $"UBND {char.ToLowerInvariant(commune.Name[0])}{commune.Name[1..]}";
+            if (!body.CommuneContacts.TryGetValue(commune.Id, out var email))
+            {
+                _logger.LogWarning("{Commune} has not reported {Period}, but {Body} has no contact for it (communeContacts)", commune.Id, period, body.Id);
+                continue;
+            }
+            if (!ledger.RecordReminder(body.Id, period, commune.Id, offsetDays, email, clock.GetUtcNow())) continue;
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress(body.Name, options.Value.Smtp.From));
+            message.To.Add(new MailboxAddress(committee, email));
+            message.MessageId = $"{body.Id}.{period}.{commune.Id.Replace('#', '-')}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub";
+            message.Subject = offsetDays > 0
+                ? $"Đôn đốc: {committee} chưa gửi báo cáo chuyển đổi số kỳ {period} (hạn {due})"
+                : $"Nhắc hạn: báo cáo chuyển đổi số kỳ {period} hạn ngày {due}";
+            message.Body = new TextPart("plain")
+            {
+                Text = offsetDays > 0
+                    ? $"Kính gửi {committee},\n\nĐến nay {body.Name} chưa nhận được báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} của {committee} (hạn {due}). Đề nghị gửi báo cáo ngay.\n\n{body.Name}"
+                    : $"Kính gửi {committee},\n\nBáo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} hạn ngày {due}. Đề nghị gửi đúng hạn.\n\n{body.Name}",
+            };
+            await SendEmailAsync(message, $"reminder_{body.Id}_{period}_{commune.Id.Replace('#', '-')}_{offsetDays:+0;-0;0}.eml", cancellationToken);
+            reminded.Add(commune.Id);
+        }
+        return reminded;
     }
 
     private MimeMessage Email(RollupOutputs outputs, string recipient)

@@ -35,19 +35,22 @@ public sealed class RollupScheduleSync(
         if (await scheduler.GetJobDetail(Job, cancellationToken) is null)
             await scheduler.AddJob(JobBuilder.Create<RollupDeliveryJob>().WithIdentity(Job).StoreDurably().Build(), default, cancellationToken);
         int added = 0, moved = 0, skipped = 0;
-        foreach (var item in setup.Schedule().DistinctBy(i => i.Period))
+        // One trigger per roll-up (all channels) and per reminder.
+        foreach (var item in setup.Schedule().DistinctBy(i => i.Kind == ScheduledItem.Report ? $"{i.Period}|rollup" : i.Key))
         {
             if (item.At < firstStart)
             {
                 skipped++;
                 continue;
             }
-            var key = new TriggerKey($"{item.PlanId}|{item.Period}|rollup", "chuyendoiso");
+            var key = new TriggerKey(item.Kind == ScheduledItem.Report ? $"{item.PlanId}|{item.Period}|rollup" : item.Key, "chuyendoiso");
             var trigger = TriggerBuilder.Create()
                 .WithIdentity(key)
                 .ForJob(Job)
                 .StartAt(item.At)
                 .UsingJobData(RollupDeliveryJob.PeriodKey, item.Period)
+                .UsingJobData(RollupDeliveryJob.KindKey, item.Kind)
+                .UsingJobData(RollupDeliveryJob.OffsetKey, (item.ReminderOffsetDays ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
                 .Build();
             var existing = await scheduler.GetTrigger(key, cancellationToken);
@@ -68,15 +71,30 @@ public sealed class RollupScheduleSync(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Fired at the body's due date: rolls up and sends. The ledger makes a second firing send nothing twice.</summary>
+/// <summary>
+/// Fired at the body's due date (rolls up and sends) or a reminder's time (reminds the communes that have sent nothing).
+/// The ledger makes a second firing send nothing twice.
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class RollupDeliveryJob(RollupDelivery delivery, ILogger<RollupDeliveryJob> logger) : IJob
+public sealed class RollupDeliveryJob(RollupDelivery delivery, TimeProvider clock, ILogger<RollupDeliveryJob> logger) : IJob
 {
     public const string PeriodKey = "period";
+    public const string KindKey = "kind";
+    public const string OffsetKey = "offset";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var period = context.MergedJobDataMap.GetString(PeriodKey) ?? "";
+        var data = context.MergedJobDataMap;
+        var period = data.GetString(PeriodKey) ?? "";
+        if (data.GetString(KindKey) == ScheduledItem.Reminder)
+        {
+            // As for departments: a pile of stale reminders after a long outage helps nobody.
+            if (context.ScheduledFireTimeUtc is { } scheduled && clock.GetUtcNow() - scheduled > DeliveryJob.ReminderGrace) return;
+            var offset = int.Parse(data.GetString(OffsetKey) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            var reminded = await delivery.RemindAsync(period, offset, cancellationToken);
+            logger.LogInformation("Reminded {Count} communes for {Period} ({Offset:+0;-0;0} days): {Communes}", reminded.Count, period, offset, string.Join(", ", reminded));
+            return;
+        }
         foreach (var outcome in await delivery.DeliverAsync(period, resend: false, cancellationToken))
             logger.LogInformation("Roll-up {Body} {Period} on {Channel} to {Recipient}: {Status} after {Attempts} attempts {Error}",
                 outcome.PlanId, outcome.Period, outcome.Channel, outcome.Recipient, outcome.Status, outcome.Attempts, outcome.Error);

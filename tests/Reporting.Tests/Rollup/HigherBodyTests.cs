@@ -44,6 +44,18 @@ public sealed class HigherBodyTests
     }
 
     [Fact]
+    public void Parse_rejectsContactOfUnknownCommune_orWithoutAnAddress()
+    {
+        var json = Valid.Replace("\"dueOffsetDays\": 3", "\"dueOffsetDays\": 3, \"communeContacts\": { \"binh-chuong-2026\": \"nobody\", \"nowhere-2026\": \"a@b.example\" }", StringComparison.Ordinal);
+
+        var (body, problems) = HigherBodyLoader.Parse("b.json", json, Plans);
+
+        Assert.Null(body);
+        Assert.Contains(problems, p => p.Path == "$.communeContacts['binh-chuong-2026']" && p.Message.Contains("email", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "$.communeContacts['nowhere-2026']" && p.Message.Contains("unknown commune", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CalendarFor_dueDateIsCommunesAdjustedDueDatePlusOffset_onTheNextWorkingDay()
     {
         var body = HigherBodyLoader.Parse("b.json", Valid, Plans).Body!;

@@ -85,4 +85,22 @@ public sealed class RollupDeliveryTests : IDisposable
         var online = report.Indicators.Single(i => i.Code == "online-dossiers-end-to-end");
         Assert.Equal((30m, 40m), (online.Numerator!.Value, online.Denominator!.Value));
     }
+
+    [Fact]
+    public async Task Remind_remindsOnlyCommunesThatHaveNotReported_oncePerOffset()
+    {
+        var delivery = _services.GetRequiredService<RollupDelivery>();
+
+        var first = await delivery.RemindAsync("2026-Q1", 1, CancellationToken.None);
+        var again = await delivery.RemindAsync("2026-Q1", 1, CancellationToken.None);
+        StoreBinhChuongQ1();
+        var afterReport = await delivery.RemindAsync("2026-Q1", 3, CancellationToken.None);
+
+        Assert.Equal(["binh-chuong-2026"], first);
+        Assert.Empty(again);
+        Assert.Empty(afterReport);
+        var email = await MimeMessage.LoadAsync(Path.Combine(_data.Path, "outbox", $"reminder_{Body}_2026-Q1_binh-chuong-2026_+1.eml"));
+        Assert.Equal("vanphong@binh-chuong.example", email.To.Mailboxes.Single().Address);
+        Assert.StartsWith("Đôn đốc: UBND xã Bình Chương chưa gửi báo cáo", email.Subject, StringComparison.Ordinal);
+    }
 }
