@@ -39,7 +39,10 @@ public sealed class PlanCatalog
         var holidays = HolidayCalendar.LoadFolder(Path.Combine(folder, "holidays"));
         var plans = new List<Plan>();
         var problems = new List<PlanProblem>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        // The indicator catalogue (catalogue.json) lives beside the plans but is not one.
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json")
+                     .Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal) && Path.GetFileName(f) != Rollup.IndicatorCatalogue.FileName)
+                     .Order(StringComparer.Ordinal))
         {
             var result = PlanValidator.Load(file);
             problems.AddRange(result.Problems);

@@ -9,7 +9,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace ChuyenDoiSo.Reporting.Render;
 
 /// <summary>
-/// Prints a compiled report as a Word document in the Decree 30/2020/NĐ-CP format: A4, margins 20/20/30/15 mm,
+/// Prints a report (a commune's compiled report or a higher body's roll-up) as a Word document in the Decree 30/2020/NĐ-CP format: A4, margins 20/20/30/15 mm,
 /// Times New Roman 14 pt, the two-column header, title, body, signature block and "Nơi nhận".
 /// </summary>
 public static class DocxReportRenderer
@@ -38,9 +38,11 @@ public static class DocxReportRenderer
     private const int SignatureLeft = 4455;
     private const int SignatureRight = TextWidth - SignatureLeft;
 
-    public static byte[] Render(CompiledReport report, RenderOptions options)
+    public static byte[] Render(CompiledReport report, RenderOptions options) => Render(ReportDocument.Build(report, options), options.IssueDate);
+
+    /// <summary>Any report laid out as an official document: a commune's report or a higher body's roll-up.</summary>
+    public static byte[] Render(ReportDocument document, DateOnly issueDate)
     {
-        var document = ReportDocument.Build(report, options);
         using var stream = new MemoryStream();
         using (var package = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
         {
@@ -51,8 +53,18 @@ public static class DocxReportRenderer
             main.AddNewPart<DocumentSettingsPart>("rId2").Settings = Settings();
             main.AddNewPart<HeaderPart>("rId3").Header = PageNumberHeader();
             main.AddNewPart<HeaderPart>("rId4").Header = new Header(new Paragraph());
-            main.Document = new Document(BuildBody(document, defaultHeaderId: "rId3", firstHeaderId: "rId4"));
-            WriteCoreProperties(package.AddNewPart<CoreFilePropertiesPart>("rId2"), $"{document.Title} {document.Subject}", options.IssueDate);
+            // Streamed, block by block and row by row: a province's roll-up annex runs to tens of thousands of rows,
+            // which as one DOM took gigabytes; written as it is built, memory stays at one row.
+            using (var writer = OpenXmlWriter.Create(main))
+            {
+                writer.WriteStartDocument(standalone: true);
+                writer.WriteStartElement(new Document(), [], [new("w", WordNamespace), new("r", RelationshipsNamespace)]);
+                writer.WriteStartElement(new Body());
+                WriteBody(writer, document, defaultHeaderId: "rId3", firstHeaderId: "rId4");
+                writer.WriteEndElement();
+                writer.WriteEndElement();
+            }
+            WriteCoreProperties(package.AddNewPart<CoreFilePropertiesPart>("rId2"), $"{document.Title} {document.Subject}", issueDate);
         }
         return stream.ToArray();
     }
@@ -84,9 +96,13 @@ public static class DocxReportRenderer
         xml.WriteEndDocument();
     }
 
-    private static Body BuildBody(ReportDocument document, string defaultHeaderId, string firstHeaderId)
+    private const string WordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    private const string RelationshipsNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// <summary>Appends to the writer what a Body element would hold; <see cref="Sink"/> lets tables stream their rows.</summary>
+    private static void WriteBody(OpenXmlWriter writer, ReportDocument document, string defaultHeaderId, string firstHeaderId)
     {
-        var body = new Body();
+        var body = new Sink(writer);
         body.Append(HeaderTable(document));
         body.Append(Centered(Run(document.Title, bold: true), spaceBefore: 360));
         body.Append(Centered(Run(document.Subject, bold: true)));
@@ -113,7 +129,7 @@ public static class DocxReportRenderer
                         body.Append(BodyParagraph([Run($"- {item}", italic: list.Italic)]));
                     break;
                 case ReportTable table:
-                    body.Append(DataTable(table));
+                    WriteDataTable(writer, table);
                     break;
                 default:
                     throw new InvalidOperationException($"No DOCX layout for {block.GetType().Name}.");
@@ -137,7 +153,12 @@ public static class DocxReportRenderer
             },
             // Decree 30: page numbers from the second page on, so the first page gets an empty header.
             new TitlePage()));
-        return body;
+    }
+
+    /// <summary>Writes each element as soon as it is appended, so the body never exists as a whole in memory.</summary>
+    private sealed class Sink(OpenXmlWriter writer)
+    {
+        public void Append(OpenXmlElement element) => writer.WriteElement(element);
     }
 
     private static Table HeaderTable(ReportDocument document)
@@ -192,16 +213,17 @@ public static class DocxReportRenderer
         return table;
     }
 
-    private static Table DataTable(ReportTable model)
+    private static void WriteDataTable(OpenXmlWriter writer, ReportTable model)
     {
         var widths = model.Columns.Select(c => c.Width).ToArray();
-        var table = new Table(
+        writer.WriteStartElement(new Table());
+        writer.WriteElement(
             new TableProperties(
                 new TableStyle { Val = "TableGrid" },
                 new TableWidth { Width = Twips(widths.Sum()), Type = TableWidthUnitValues.Dxa },
                 new TableLayout { Type = TableLayoutValues.Fixed },
-                new TableLook { Val = "04A0", FirstRow = true, NoVerticalBand = true }),
-            new TableGrid(widths.Select(w => new GridColumn { Width = Twips(w) })));
+                new TableLook { Val = "04A0", FirstRow = true, NoVerticalBand = true }));
+        writer.WriteElement(new TableGrid(widths.Select(w => new GridColumn { Width = Twips(w) })));
 
         var header = new TableRow(new TableRowProperties(new CantSplit(), new TableHeader()));
         foreach (var column in model.Columns)
@@ -210,7 +232,7 @@ public static class DocxReportRenderer
                 CellProperties(column.Width, center: true),
                 CellParagraph(column.Header, JustificationValues.Center, bold: true)));
         }
-        table.Append(header);
+        writer.WriteElement(header);
 
         foreach (var row in model.Rows)
         {
@@ -232,9 +254,9 @@ public static class DocxReportRenderer
                     tableRow.Append(cell);
                 }
             }
-            table.Append(tableRow);
+            writer.WriteElement(tableRow);
         }
-        return table;
+        writer.WriteEndElement();
     }
 
     private static TableCellProperties CellProperties(int width, int gridSpan = 1, bool center = false)

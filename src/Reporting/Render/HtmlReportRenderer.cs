@@ -21,9 +21,11 @@ public static class HtmlReportRenderer
     private const string Grid = "width:100%;border-collapse:collapse;font-size:12pt;margin:6pt 0 0 0;";
     private const string GridCell = "border:1px solid #000000;padding:2px 4px;vertical-align:top;";
 
-    public static string Render(CompiledReport report, RenderOptions options)
+    public static string Render(CompiledReport report, RenderOptions options) => Render(ReportDocument.Build(report, options));
+
+    /// <summary>Any report laid out as an official document: a commune's report or a higher body's roll-up.</summary>
+    public static string Render(ReportDocument document)
     {
-        var document = ReportDocument.Build(report, options);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")

@@ -26,7 +26,7 @@ public static class JsonReportRenderer
 
     public sealed record TargetJson(string Op, decimal? Value);
 
-    public sealed record IndicatorJson(string Code, string Group, string Name, string Unit, TargetJson Target, decimal? Value, decimal? PreviousValue, string Achieved, string Lead, decimal? Numerator, decimal? Denominator);
+    public sealed record IndicatorJson(string Code, string Group, string Name, string Unit, TargetJson? Target, decimal? Value, decimal? PreviousValue, string Achieved, string Lead, decimal? Numerator, decimal? Denominator);
 
     public sealed record TaskJson(string Code, string Status, decimal? Progress, string Lead, string? ReportedBy);
 

@@ -41,11 +41,14 @@ public static class ReportText
     public static string CommuneLine(Commune commune) => $"{commune.Kind} {commune.Name}".ToUpperInvariant();
 
     /// <summary>"Số: 12/BC-UBND"; a number without a slash gets the report suffix; none leaves the blank for the office.</summary>
-    public static string NumberLine(string? number) => number switch
+    public static string NumberLine(string? number) => NumberLine(number, ReportNumberSuffix);
+
+    /// <summary>"Số: 12/BC-SKHCN" for a body whose reports carry another symbol than a commune committee's.</summary>
+    public static string NumberLine(string? number, string suffix) => number switch
     {
-        null or "" => $"Số:      {ReportNumberSuffix}",
+        null or "" => $"Số:      {suffix}",
         _ when number.Contains('/', StringComparison.Ordinal) => $"Số: {number}",
-        _ => $"Số: {number}{ReportNumberSuffix}",
+        _ => $"Số: {number}{suffix}",
     };
 
     /// <summary>

@@ -12,9 +12,23 @@ public static class BenchCommand
         var count = new Option<int>("--count") { Description = "Updates to push", DefaultValueFactory = _ => 50_000 };
         var transport = new Option<string>("--transport") { Description = "inmemory: the embedded pipeline; rabbitmq: durable ingest through the broker at Hub:RabbitMq:Uri, against two references", DefaultValueFactory = _ => "inmemory" };
         transport.AcceptOnlyFromAmong("inmemory", "rabbitmq");
-        var command = new Command("bench", "Push updates through the pipeline and compile every report; prints updates per second and compile time") { count, transport };
+        var rollup = new Option<bool>("--rollup") { Description = "Roll up N communes with 28 indicators each for one period instead; prints time and memory per N" };
+        var communes = new Option<string>("--communes") { Description = "With --rollup: comma-separated numbers of communes, run in increasing order", DefaultValueFactory = _ => "100,1000,5000" };
+        var command = new Command("bench", "Push updates through the pipeline and compile every report; prints updates per second and compile time") { count, transport, rollup, communes };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(rollup))
+            {
+                var sizes = new List<int>();
+                foreach (var part in parse.GetValue(communes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    sizes.Add(int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n : throw new UserException($"--communes \"{part}\" is not a positive number; expected e.g. 100,1000,5000"));
+                var builder = CliSupport.CreateBuilder(parse);
+                builder.Configuration["Hub:Higher:Id"] = RollupDemo.DefaultBody;
+                builder.AddReportingHub();
+                using var host = builder.Build();
+                return Workers.Bench.RollupBench.Run(host.Services.GetRequiredService<PlanCatalog>(), host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>(), sizes);
+            }
             if (parse.GetValue(transport) == "inmemory")
                 return await Workers.Bench.EmbeddedBench.RunAsync(parse, parse.GetValue(count), cancellationToken);
 

@@ -36,6 +36,17 @@ public static class CliSupport
         return option;
     }
 
+    /// <summary>--level commune|higher: a commune's own reports, or one level up the roll-up of many communes.</summary>
+    public static Option<string> Level()
+    {
+        var option = new Option<string>("--level") { Description = "commune: a plan's own report; higher: the higher body's roll-up of its communes (Hub:Level)", DefaultValueFactory = _ => "commune" };
+        option.AcceptOnlyFromAmong("commune", "higher");
+        return option;
+    }
+
+    /// <summary>--body ID: the higher body (seeds/higher/ID.json), overriding Hub:Higher:Id.</summary>
+    public static Option<string?> Body() => new("--body") { Description = "Higher body id, a file seeds/higher/<id>.json (default: Hub:Higher:Id, else the only file there)" };
+
     /// <summary>Builds the hub's host for a verb: configuration from appsettings.json and Hub__* variables, with --data/--seeds on top.</summary>
     public static HostApplicationBuilder CreateBuilder(ParseResult parse, LogLevel logLevel = LogLevel.Warning)
     {

@@ -84,25 +84,45 @@ public static class DeliveryCommands
 
     public static Command Deliver()
     {
-        var plan = new Option<string>("--plan") { Description = "Plan id", Required = true };
+        var plan = new Option<string?>("--plan") { Description = "Plan id (with --level commune)" };
         var period = new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true };
         var resend = new Option<bool>("--resend") { Description = "Send again to recipients that already have it" };
-        var command = new Command("deliver", "Compile and send one report now on every channel of its plan; without --resend, a recipient that has it does not get it again") { plan, period, resend };
+        var level = CliSupport.Level();
+        var body = CliSupport.Body();
+        var command = new Command("deliver", "Compile and send one report now on every channel of its plan (or, with --level higher, the body's roll-up); without --resend, a recipient that has it does not get it again")
+        {
+            plan, period, resend, level, body,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var higher = parse.GetValue(level) == "higher";
+            if (!higher && parse.GetValue(plan) is null) throw new UserException("--plan is required with --level commune (the default); expected a plan id such as binh-chuong-2026");
             var builder = CliSupport.CreateBuilder(parse);
+            if (parse.GetValue(body) is { } bodyId) builder.Configuration["Hub:Higher:Id"] = bodyId;
             builder.AddReportingHub().AddDelivery();
             using var host = builder.Build();
+            if (higher)
+            {
+                var setup = host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>();
+                var rollupLabel = parse.GetValue(period)!;
+                if (setup.FindPeriod(rollupLabel) is null)
+                    throw new UserException($"--period \"{rollupLabel}\" is not in {setup.Body.Id}'s calendar; expected one of {string.Join(", ", setup.Calendar.Select(x => x.Period))}");
+                return Print(await host.Services.GetRequiredService<Rollup.RollupDelivery>().DeliverAsync(rollupLabel, parse.GetValue(resend), cancellationToken));
+            }
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
             CliSupport.RequirePeriod(catalog, p, label);
-            var outcomes = await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken);
-            foreach (var o in outcomes)
-                Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
-            return outcomes.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
+            return Print(await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken));
         });
         return command;
+    }
+
+    private static int Print(IReadOnlyList<DeliveryOutcome> outcomes)
+    {
+        foreach (var o in outcomes)
+            Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
+        return outcomes.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
     }
 
     private static DateOnly? Date(string? text, string option) =>

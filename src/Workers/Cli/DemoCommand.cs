@@ -18,9 +18,16 @@ public static class DemoCommand
     {
         var output = new Option<string?>("--out") { Description = "Where the reports go (default: <data>/demo)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the generated updates", DefaultValueFactory = _ => 2026 };
-        var command = new Command("demo", "Generate a year of department updates for the five plans, put them through the bus, compile and render every report") { output, seed };
+        var level = CliSupport.Level();
+        var body = CliSupport.Body();
+        var command = new Command("demo", "Generate a year of department updates for the five plans, put them through the bus, compile and render every report; with --level higher, 100 communes' forwarded reports rolled up")
+        {
+            output, seed, level, body,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(level) == "higher")
+                return await RollupDemo.RunAsync(parse, parse.GetValue(body), parse.GetValue(output), parse.GetValue(seed), cancellationToken);
             var builder = CliSupport.CreateBuilder(parse);
             // The generated invalid updates are meant to be rejected; the summary counts them.
             builder.Configuration["Logging:LogLevel:ChuyenDoiSo.Workers.Ingest"] = "Error";

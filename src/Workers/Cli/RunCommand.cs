@@ -15,10 +15,17 @@ public static class RunCommand
             var builder = CliSupport.CreateWebBuilder(parse, LogLevel.Information);
             builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
             builder.AddOperations();
+            var higher = (builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions()).IsHigherLevel;
             await using var app = builder.Build();
             app.MapOperations();
             var options = CliSupport.Options(app.Services);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
+            if (higher)
+            {
+                // A broken catalogue or body file stops the start, not the first message.
+                var setup = app.Services.GetRequiredService<Reporting.Rollup.RollupSetup>();
+                logger.LogInformation("Higher-level hub for {Body}: {Communes} communes expected on {Exchange}", setup.Body.Name, setup.Communes.Count, options.Higher.Exchange);
+            }
             logger.LogInformation("Hub starting: transport {Transport}, data {Data}, dashboard and health on {Urls}", options.Transport, Path.GetFullPath(options.Data), options.Http.Urls);
             await app.RunAsync(cancellationToken);
             return 0;

@@ -23,6 +23,13 @@ public sealed class ReportForwarder(IOptions<HubOptions> options)
             CompiledAt = now,
             ReportJson = outputs.Json,
         };
+        return await PublishAsync(message, cancellationToken);
+    }
+
+    /// <summary>Publishes any CommuneReportSubmitted upward: a commune's report, or a higher body's roll-up (RollupForward).</summary>
+    public async Task<(bool Sent, bool Permanent, int Attempts, string? Error)> PublishAsync(CommuneReportSubmitted message, CancellationToken cancellationToken)
+    {
+        var messageId = message.MessageId;
         var body = System.Text.Encoding.UTF8.GetBytes(DeliveryService.ToJson(message));
         var forward = options.Value.Forward;
         if (string.IsNullOrWhiteSpace(forward.Uri))

@@ -19,6 +19,12 @@ public sealed class HubOptions
     public ForwardOptions Forward { get; set; } = new();
     /// <summary>Health, metrics and the operator's dashboard, served by `run`.</summary>
     public HttpOptions Http { get; set; } = new();
+    /// <summary>Commune (the default): departments report to this hub. Higher: communes' hubs report to it and it rolls them up.</summary>
+    public string Level { get; set; } = "Commune";
+    /// <summary>The `Hub:Higher` section, used when <see cref="Level"/> is Higher (and by `compile --level higher`).</summary>
+    public HigherOptions Higher { get; set; } = new();
+
+    public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
     public string DatabasePath => Path.Combine(Data, "hub.db");
     public string PickupDirectory => Path.Combine(Data, "outbox");
@@ -80,4 +86,13 @@ public sealed class OperatorOptions
     public string? Password { get; set; }
 
     public bool IsConfigured => !string.IsNullOrEmpty(User) && !string.IsNullOrEmpty(Password);
+}
+
+/// <summary>The `Hub:Higher` section: which body this hub is (seeds/higher/&lt;Id&gt;.json) and the exchange communes forward to.</summary>
+public sealed class HigherOptions
+{
+    /// <summary>The body's file name without .json; empty: the only file in seeds/higher.</summary>
+    public string? Id { get; set; }
+    /// <summary>The communes' hubs publish CommuneReportSubmitted here (their Hub:Forward:Exchange).</summary>
+    public string Exchange { get; set; } = "chuyendoiso.communes";
 }

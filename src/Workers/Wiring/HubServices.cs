@@ -1,5 +1,7 @@
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Rollup;
+using ChuyenDoiSo.Workers.Rollup;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Reporting.Deliver;
@@ -31,6 +33,10 @@ public static class HubServices
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton(BrokerIdentity.From(options));
         builder.Services.AddSingleton<Operations.HubMetrics>();
+        // Loaded on first use: a commune-level hub never reads the catalogue or a higher body.
+        builder.Services.AddSingleton(sp => RollupSetup.Load(options.ResolveSeeds(), options.Higher.Id, sp.GetRequiredService<PlanCatalog>()));
+        builder.Services.AddSingleton<CommuneReportStore>();
+        builder.Services.AddSingleton<RollupProducer>();
         return builder;
     }
 
@@ -48,6 +54,8 @@ public static class HubServices
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<DepartmentReportConsumer, DepartmentReportConsumerDefinition>();
+            // One level up, the communes' hubs forward their compiled reports here.
+            if (options.IsHigherLevel) x.AddConsumer<CommuneReportConsumer, CommuneReportConsumerDefinition>();
             // Poison messages (not JSON, not a report, failing after retries) also leave a rejection record.
             x.AddReceiveObserver<PoisonMessageObserver>();
             if (string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase))
@@ -78,6 +86,7 @@ public static class HubServices
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryService>();
+        builder.Services.AddSingleton<RollupDelivery>();
         return builder;
     }
 
@@ -101,7 +110,9 @@ public static class HubServices
             });
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        builder.Services.AddHostedService<ScheduleSync>();
+        // One level up, the body's own deadlines; the seed plans' deadlines are the communes' to keep.
+        if (options.IsHigherLevel) builder.Services.AddHostedService<RollupScheduleSync>();
+        else builder.Services.AddHostedService<ScheduleSync>();
         return builder;
     }
 }

@@ -1,0 +1,40 @@
+using ChuyenDoiSo.Reporting.Render;
+using ChuyenDoiSo.Reporting.Rollup;
+using ChuyenDoiSo.Reporting.Storage;
+
+namespace ChuyenDoiSo.Workers.Rollup;
+
+/// <summary>A roll-up in every form the higher-level hub writes.</summary>
+public sealed record RollupOutputs(RollupReport Report, byte[] Docx, string Html, string Json);
+
+/// <summary>Compiles the higher body's roll-up for a period from the stored commune reports and renders it: DOCX, HTML and JSON.</summary>
+public sealed class RollupProducer(RollupSetup setup, HubDatabase database)
+{
+    public RollupOutputs Produce(string period, DateOnly issueDate)
+    {
+        RollupReport report;
+        using (var connection = database.Open()) report = setup.Compile(connection, period);
+        return Render(report, issueDate);
+    }
+
+    public static RollupOutputs Render(RollupReport report, DateOnly issueDate)
+    {
+        var document = RollupDocument.Build(report, new RenderOptions(issueDate));
+        return new RollupOutputs(report, DocxReportRenderer.Render(document, issueDate), HtmlReportRenderer.Render(document), RollupJsonRenderer.Render(report));
+    }
+
+    public static string FileName(RollupReport report, string extension) => $"{report.Body.Id}_{report.Period.Period}.{extension}";
+
+    /// <summary>Writes the three files to a folder; returns their paths.</summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(RollupOutputs outputs, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var docx = Path.Combine(folder, FileName(outputs.Report, "docx"));
+        var html = Path.Combine(folder, FileName(outputs.Report, "html"));
+        var json = Path.Combine(folder, FileName(outputs.Report, "json"));
+        await File.WriteAllBytesAsync(docx, outputs.Docx, cancellationToken);
+        await File.WriteAllTextAsync(html, outputs.Html, cancellationToken);
+        await File.WriteAllTextAsync(json, outputs.Json, cancellationToken);
+        return [docx, html, json];
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace ChuyenDoiSo.Workers.Tests.Cli;
+
+/// <summary>demo --level higher, compile --level higher and their mistakes, against the real program.</summary>
+public sealed class RollupCliTests : CliTest
+{
+    [Fact]
+    public async Task DemoHigher_rollsUpAYearOfOneHundredCommunes_andCompileReadsTheSameStore()
+    {
+        var demo = await Hub("demo", "--level", "higher");
+
+        Assert.True(demo.ExitCode == 0, demo.ToString());
+        Assert.Contains("36 files", demo.Stdout, StringComparison.Ordinal);
+        Assert.Equal(36, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026")).Length);
+
+        var run = await Hub("compile", "--level", "higher", "--body", "demo-quang-ngai-2026", "--period", "2026-Q1", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = JsonNode.Parse(run.Stdout)!;
+        var counts = json["counts"]!;
+        Assert.Equal(100, counts["expected"]!.GetValue<int>());
+        Assert.Equal(100, counts["onTime"]!.GetValue<int>() + counts["late"]!.GetValue<int>() + counts["missing"]!.GetValue<int>());
+        // The ratio printed is the communes' summed counts, recomputed here from the per-commune values it lists.
+        var online = json["indicators"]!.AsArray().Single(i => i!["key"]!.GetValue<string>() == "online-dossiers-end-to-end")!;
+        var counted = online["communes"]!.AsArray().Where(c => c!["denominator"] is not null).ToList();
+        var numerator = counted.Sum(c => c!["numerator"]!.GetValue<decimal>());
+        var denominator = counted.Sum(c => c!["denominator"]!.GetValue<decimal>());
+        Assert.Equal(Math.Round(numerator / denominator * 100m, 2), online["value"]!.GetValue<decimal>());
+    }
+
+    [Theory]
+    [InlineData("compile --level higher --body demo-quang-ngai-2026 --period 2025-Q1 --format json", "2025-Q1")]
+    [InlineData("compile --level higher --body nowhere-2026 --period 2026-Q1 --format json", "nowhere-2026")]
+    [InlineData("compile --level higher --body demo-quang-ngai-2026 --period 2026-Q1 --format eml", "eml")]
+    [InlineData("compile --period 2026-Q1 --format json", "--plan")]
+    [InlineData("compile --level district --period 2026-Q1", "district")]
+    public async Task CompileHigher_exitsTwoWithOneLineNamingTheMistake(string command, string named)
+    {
+        var run = await Hub(command.Split(' '));
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.DoesNotContain("Exception", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(named, Assert.Single(run.StderrLines), StringComparison.Ordinal);
+    }
+}
