@@ -22,8 +22,10 @@ RUN mkdir -p /var/lib/chuyendoiso/data && chown -R app:app /var/lib/chuyendoiso
 USER app
 # Published port: the container's loopback is not reachable from outside, so the hub listens on all interfaces here,
 # and therefore refuses to start until the operator's credentials are given (Hub__Http__Operator__User/Password).
+# DOTNET_GCgen0size: a 64 MB gen-0 budget, ~20-30 % less CPU per update ingested (README "Figures").
 ENV Hub__Data=/var/lib/chuyendoiso/data \
-    Hub__Http__Urls=http://0.0.0.0:5080
+    Hub__Http__Urls=http://0.0.0.0:5080 \
+    DOTNET_GCgen0size=0x4000000
 EXPOSE 5080
 VOLUME /var/lib/chuyendoiso
 ENTRYPOINT ["dotnet", "/app/ChuyenDoiSo.Workers.dll"]

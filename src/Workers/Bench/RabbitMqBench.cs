@@ -22,6 +22,7 @@ namespace ChuyenDoiSo.Workers.Bench;
 public static class RabbitMqBench
 {
     private const string ReferenceQueue = "bench.reference";
+    private const string HubQueue = "department-reports";
 
     public static async Task<int> RunAsync(Func<string, IHost> createHub, HubOptions options, PlanCatalog catalog, int count, CancellationToken cancellationToken)
     {
@@ -56,6 +57,14 @@ public static class RabbitMqBench
             {
                 await declare.StartAsync(cancellationToken);
                 await declare.StopAsync(cancellationToken);
+            }
+            // Left-overs from an interrupted run would be counted as this run's updates: refuse rather than purge, since
+            // a queue with messages may be a real hub's.
+            await using (var check = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+            {
+                var waiting = (await check.QueueDeclarePassiveAsync(HubQueue, cancellationToken)).MessageCount;
+                if (waiting > 0)
+                    throw new Cli.UserException($"queue {HubQueue} already holds {waiting:N0} messages; bench needs an empty one (a broker or vhost of its own)");
             }
             await PublishAsync(connection, BrokerIdentity.Exchange, i => $"{bodies[i].PlanId}.{bodies[i].Department}", user, bodies, cancellationToken);
             using var hub = createHub(data);
