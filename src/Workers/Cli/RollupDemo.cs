@@ -81,17 +81,12 @@ public static class RollupDemo
 
     private static Guid DeliveryMessageId(int seed) => Deliver.DeliveryService.ForwardMessageId($"khong-co-2026|{seed}", "outsider");
 
-    private static async Task<long> WaitForReceiptsAsync(HubDatabase database, long marker, long expected, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    private static Task<long> WaitForReceiptsAsync(HubDatabase database, long marker, long expected, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Ingest.LocalIngest.WaitForCountAsync(() =>
         {
-            long seen;
-            using (var connection = database.Open()) seen = new RollupQueries(connection).CountReceiptsAfter(marker);
-            if (seen >= expected || DateTime.UtcNow > deadline) return seen;
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-    }
+            using var connection = database.Open();
+            return new RollupQueries(connection).CountReceiptsAfter(marker);
+        }, expected, timeout, cancellationToken);
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -68,13 +68,20 @@ public sealed class LocalIngest(IBus bus, IngestStore store, HubDatabase databas
     }
 
     /// <summary>Polls until the consumer has written <paramref name="expected"/> receipts after <paramref name="marker"/>, or the time is up; returns how many it saw.</summary>
-    public static async Task<long> WaitForReceiptsAsync(HubDatabase database, long marker, long expected, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<long> WaitForReceiptsAsync(HubDatabase database, long marker, long expected, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForCountAsync(() =>
+        {
+            using var connection = database.Open();
+            return new IngestQueries(connection).CountReceiptsAfter(marker);
+        }, expected, timeout, cancellationToken);
+
+    /// <summary>Polls a count until it reaches <paramref name="expected"/> or the time is up; returns the last count seen.</summary>
+    public static async Task<long> WaitForCountAsync(Func<long> count, long expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            long seen;
-            using (var connection = database.Open()) seen = new IngestQueries(connection).CountReceiptsAfter(marker);
+            var seen = count();
             if (seen >= expected || DateTime.UtcNow > deadline) return seen;
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }

@@ -53,16 +53,10 @@ public sealed class RollupScheduleSync(
                 .UsingJobData(RollupDeliveryJob.OffsetKey, (item.ReminderOffsetDays ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
                 .Build();
-            var existing = await scheduler.GetTrigger(key, cancellationToken);
-            if (existing is null)
+            switch (await ScheduleSync.UpsertAsync(scheduler, await scheduler.GetTrigger(key, cancellationToken), trigger, item.At, cancellationToken))
             {
-                await scheduler.ScheduleJob(trigger, default, cancellationToken);
-                added++;
-            }
-            else if (existing.StartTimeUtc != item.At.ToUniversalTime())
-            {
-                await scheduler.RescheduleJob(key, trigger, cancellationToken);
-                moved++;
+                case ScheduleSync.Upsert.Added: added++; break;
+                case ScheduleSync.Upsert.Moved: moved++; break;
             }
         }
         logger.LogInformation("Roll-up schedule for {Body}: {Added} triggers added, {Moved} moved, {Skipped} before this hub's first start left to `deliver --level higher`", setup.Body.Id, added, moved, skipped);

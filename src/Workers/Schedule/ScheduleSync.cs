@@ -43,17 +43,10 @@ public sealed class ScheduleSync(
                 skipped++;
                 continue;
             }
-            var trigger = Trigger(item, key);
-            if (existing is null)
+            switch (await UpsertAsync(scheduler, existing, Trigger(item, key), item.At, cancellationToken))
             {
-                await scheduler.ScheduleJob(trigger, default, cancellationToken);
-                added++;
-            }
-            else if (existing.StartTimeUtc != item.At.ToUniversalTime())
-            {
-                // The plan or its calendar changed: the deadline moved.
-                await scheduler.RescheduleJob(key, trigger, cancellationToken);
-                moved++;
+                case Upsert.Added: added++; break;
+                case Upsert.Moved: moved++; break;
             }
         }
         logger.LogInformation("Schedule: {Added} triggers added, {Moved} moved, {Skipped} before this hub's first start ({FirstStart:O}) left to `deliver`", added, moved, skipped, firstStart);
@@ -85,4 +78,27 @@ public sealed class ScheduleSync(
             .UsingJobData(DeliveryJob.OffsetKey, (item.ReminderOffsetDays ?? 0).ToString(CultureInfo.InvariantCulture))
             .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
+
+    public enum Upsert
+    {
+        Unchanged,
+        Added,
+        Moved,
+    }
+
+    /// <summary>
+    /// Adds the trigger, or moves a stored one whose time changed (the plan or its calendar changed); a stored trigger
+    /// at the same time is left alone, so its state (fired, misfired) survives a restart. Shared with the roll-up's sync.
+    /// </summary>
+    public static async Task<Upsert> UpsertAsync(IScheduler scheduler, ITrigger? existing, ITrigger trigger, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (existing is null)
+        {
+            await scheduler.ScheduleJob(trigger, default, cancellationToken);
+            return Upsert.Added;
+        }
+        if (existing.StartTimeUtc == at.ToUniversalTime()) return Upsert.Unchanged;
+        await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken);
+        return Upsert.Moved;
+    }
 }
