@@ -79,14 +79,14 @@ public sealed class DepartmentErrorFilter(string? hubUser) : IFilter<ExceptionRe
 /// The dead-letter pipe for messages no consumer takes (not JSON, a MassTransit envelope of another type): poison
 /// too, so they go to the error queue with the reason, and leave a rejection record.
 /// </summary>
-public sealed class DepartmentSkippedFilter(IngestStore store, TimeProvider clock, ILogger logger, string? hubUser) : IFilter<ReceiveContext>
+public sealed class DepartmentSkippedFilter(IngestStore store, TimeProvider clock, Operations.HubMetrics metrics, ILogger logger, string? hubUser) : IFilter<ReceiveContext>
 {
     public void Probe(ProbeContext context) => context.CreateFilterScope("departmentSkippedQueue");
 
     public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
     {
         var reason = new InvalidDataException("not a DepartmentReportSubmitted the hub can read (not JSON, or a message of another type)");
-        await PoisonMessageObserver.RecordRejection(store, clock, logger, context, reason);
+        await PoisonMessageObserver.RecordRejection(store, clock, metrics, logger, context, reason);
         if (!await DepartmentErrorQueue.MoveAsync(context, "_error", "fault", reason, hubUser))
             await next.Send(context);
     }

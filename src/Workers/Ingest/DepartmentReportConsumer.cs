@@ -93,7 +93,7 @@ public sealed class DepartmentReportConsumerDefinition : ConsumerDefinition<Depa
             });
             // MassTransit's move keeps the department's user_id, which RabbitMQ refuses from the hub's connection.
             rabbit.ConfigureError(e => e.UseFilter(new DepartmentErrorFilter(context.GetRequiredService<BrokerIdentity>().HubUser)));
-            rabbit.ConfigureDeadLetter(d => d.UseFilter(new DepartmentSkippedFilter(_store, _clock, _logger, context.GetRequiredService<BrokerIdentity>().HubUser)));
+            rabbit.ConfigureDeadLetter(d => d.UseFilter(new DepartmentSkippedFilter(_store, _clock, context.GetRequiredService<Operations.HubMetrics>(), _logger, context.GetRequiredService<BrokerIdentity>().HubUser)));
         }
         endpointConfigurator.PrefetchCount = _options.BatchSize * 2;
         // A locked database or a full disk is transient: retry before the message goes to the error queue.

@@ -10,7 +10,7 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// MassTransit moves it to the error queue with the reason in its headers; this records a rejection
 /// with the reasons the reader finds, so the operator sees it beside the others.
 /// </summary>
-public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock, ILogger<PoisonMessageObserver> logger) : IReceiveObserver
+public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock, Operations.HubMetrics metrics, ILogger<PoisonMessageObserver> logger) : IReceiveObserver
 {
     public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
 
@@ -25,10 +25,10 @@ public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock,
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) => Record(context, exception);
 
-    private Task Record(ReceiveContext context, Exception exception) => RecordRejection(store, clock, logger, context, exception);
+    private Task Record(ReceiveContext context, Exception exception) => RecordRejection(store, clock, metrics, logger, context, exception);
 
     /// <summary>Records a rejection for a message the consumer never stored, with the reasons the reader finds.</summary>
-    public static Task RecordRejection(IngestStore store, TimeProvider clock, ILogger logger, ReceiveContext context, Exception exception)
+    public static Task RecordRejection(IngestStore store, TimeProvider clock, Operations.HubMetrics metrics, ILogger logger, ReceiveContext context, Exception exception)
     {
         // A cancelled consume or a dropped connection is the transport's trouble, not the message's: it comes back.
         if (exception is OperationCanceledException || exception.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true)
@@ -43,7 +43,8 @@ public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock,
                 ? read.Reasons
                 : [new RejectionReason("unprocessable", "$", $"{exception.GetType().Name}: {exception.Message}")];
             string? user = context.TryGetPayload<RabbitMqBasicConsumeContext>(out var r) ? r.Properties.UserId : null;
-            store.Store(new IncomingSubmission(read.Message, messageId, raw, clock.GetUtcNow(), user, reasons));
+            // Counted like the consumer's outcomes, so /metrics shows poison beside the other rejections.
+            metrics.Ingested(store.Store(new IncomingSubmission(read.Message, messageId, raw, clock.GetUtcNow(), user, reasons)));
             logger.LogWarning("Moved unprocessable message {MessageId} to the error queue: {Reasons}", messageId, string.Join("; ", reasons.Select(x => $"{x.Field}: {x.Message}")));
         }
         catch (Exception e)

@@ -79,13 +79,16 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         var rejected = Guid.NewGuid();
         await PublishAsync(Ttpvhcc, Update(rejected, indicator: "no-such-indicator"));
         await EventuallyAsync(() => Count("SELECT COUNT(*) FROM rejections"), n => n == 1, TimeSpan.FromSeconds(60), "the rejection stored", hub);
+        // Poison never reaches the consumer (it is not JSON): counted all the same.
+        await PublishAsync(Ttpvhcc, "{ not json"u8.ToArray(), messageId: Guid.NewGuid());
+        await EventuallyAsync(() => Count("SELECT COUNT(*) FROM rejections"), n => n == 2, TimeSpan.FromSeconds(60), "the poison's rejection stored", hub);
 
         using var live = await http.GetAsync("health/live");
         using var ready = await http.GetAsync("health/ready");
         var readyJson = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
         output.WriteLine($"/health/ready: {readyJson.ToJsonString()}");
-        var metrics = await EventuallyAsync(() => http.GetStringAsync("metrics"), text => text.Contains("hub_queue_depth", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30), "the queue depth in /metrics", hub);
+        var metrics = await EventuallyAsync(() => http.GetStringAsync("metrics"), text => text.Contains("hub_queue_depth", StringComparison.Ordinal) && text.Contains("malformed_json", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the queue depth and the poison in /metrics", hub);
         output.WriteLine(string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("hub_", StringComparison.Ordinal) || l.Contains("masstransit", StringComparison.OrdinalIgnoreCase)).Where(l => !l.StartsWith('#')).Take(40)));
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
@@ -94,8 +97,9 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         foreach (var check in new[] { "masstransit-bus", "sqlite", "scheduler", "smtp" })
             Assert.Equal("Healthy", (string?)readyJson["checks"]![check]!["status"]);
         Assert.Matches(@"hub_updates_total\{[^}]*outcome=""accepted""[^}]*\} 1\b", metrics);
-        Assert.Matches(@"hub_updates_total\{[^}]*outcome=""rejected""[^}]*\} 1\b", metrics);
+        Assert.Matches(@"hub_updates_total\{[^}]*outcome=""rejected""[^}]*\} 2\b", metrics);
         Assert.Matches(@"hub_update_rejections_total\{[^}]*reason=""unknown_indicator""[^}]*\} 1\b", metrics);
+        Assert.Matches(@"hub_update_rejections_total\{[^}]*reason=""malformed_json""[^}]*\} 1\b", metrics);
         Assert.Matches(@"hub_queue_depth\{[^}]*queue=""department-reports""[^}]*\} 0\b", metrics);
         Assert.Matches(@"hub_deadline_next_seconds\{[^}]*plan=""binh-chuong-2026""[^}]*\} \d", metrics);
         // MassTransit's own meter: messages received on the hub's endpoint.
@@ -312,14 +316,14 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
 
     // ---- the broker ---------------------------------------------------------------------------------------------------
 
-    private async Task PublishAsync(string user, byte[] body, Dictionary<string, object?>? headers = null, bool withUserId = true)
+    private async Task PublishAsync(string user, byte[] body, Dictionary<string, object?>? headers = null, bool withUserId = true, Guid? messageId = null)
     {
         await using var connection = await broker.Factory(user, _passwords[user], _vhost).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var properties = new BasicProperties
         {
             UserId = withUserId ? user : null,
-            MessageId = JsonNode.Parse(body)!["messageId"]!.ToString(),
+            MessageId = messageId?.ToString() ?? JsonNode.Parse(body)!["messageId"]!.ToString(),
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
