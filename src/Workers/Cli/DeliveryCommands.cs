@@ -59,10 +59,15 @@ public static class DeliveryCommands
             using var host = builder.Build();
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var ledger = new DeliveryLedger(host.Services.GetRequiredService<HubDatabase>());
-            var recorded = ledger.All().ToDictionary(r => (r.PlanId, r.Period, r.Channel));
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            // One level up, the body's own roll-ups are what goes out; a commune hub sends its plans' reports.
+            var schedule = CliSupport.Options(host.Services).IsHigherLevel
+                ? host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
+                : DeliverySchedule.For(catalog, null, null, null);
+            var senders = schedule.Select(i => i.PlanId).ToHashSet(StringComparer.Ordinal);
+            var recorded = ledger.All().Where(r => senders.Contains(r.PlanId)).ToDictionary(r => (r.PlanId, r.Period, r.Channel));
             // Every report due by now, whether or not the ledger has it: "should have gone out" includes the ones that never started.
-            var due = DeliverySchedule.For(catalog, null, null, now).Where(i => i.Kind == ScheduledItem.Report);
+            var due = schedule.Where(i => i.Kind == ScheduledItem.Report && i.At <= now);
             var rows = due.Select(i => recorded.TryGetValue((i.PlanId, i.Period, i.Channel), out var r)
                     ? new { plan = i.PlanId, period = i.Period, recipient = r.Recipient, channel = i.Channel, due = i.At, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError }
                     : new { plan = i.PlanId, period = i.Period, recipient = i.Recipient, channel = i.Channel, due = i.At, sent = (DateTimeOffset?)null, status = "not_sent", attempts = 0L, lastError = (string?)null })

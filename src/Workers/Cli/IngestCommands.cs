@@ -104,6 +104,21 @@ public static class IngestCommands
                 }).ToList(),
             }).ToList();
             var options = CliSupport.Options(host.Services);
+            // One level up, the communes' reports: how many came in, and commune × period on time, late or missing.
+            var communeCounts = new Reporting.Rollup.RollupQueries(connection).OutcomeCounts().ToDictionary(c => c.Outcome, c => c.Count);
+            var rollup = options.IsHigherLevel ? host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>() : null;
+            var communeMatrix = rollup is null ? null : new
+            {
+                body = rollup.Body.Id,
+                periods = rollup.Calendar.Select(period => new
+                {
+                    period = period.Period,
+                    communeDueDate = period.Communes.AdjustedDueDate,
+                    communes = rollup.Compile(connection, period.Period).Communes
+                        .Select(c => new { commune = c.CommuneId, status = c.Status, receivedAt = c.FirstReceivedAt, sends = c.Sends })
+                        .ToList(),
+                }).ToList(),
+            };
             var rabbit = string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase);
             var (queues, queueError) = rabbit ? await Broker.QueueStatus.ReadAsync(builder.Configuration, options, cancellationToken) : ([], null);
             var summary = new
@@ -121,6 +136,14 @@ public static class IngestCommands
                     stored = queries.SubmissionCount(),
                 },
                 submissions = matrix,
+                communeReports = new
+                {
+                    accepted = communeCounts.GetValueOrDefault("accepted"),
+                    duplicate = communeCounts.GetValueOrDefault("duplicate"),
+                    rejected = communeCounts.GetValueOrDefault("rejected"),
+                    conflict = communeCounts.GetValueOrDefault("conflict"),
+                },
+                communeSubmissions = communeMatrix,
             };
             if (parse.GetValue(format) == "json")
             {
@@ -134,6 +157,16 @@ public static class IngestCommands
                     : $"queues: unavailable ({queueError})");
             }
             Console.WriteLine($"updates: accepted {summary.updates.accepted}, duplicate {summary.updates.duplicate}, rejected {summary.updates.rejected}, conflict {summary.updates.conflict}; stored {summary.updates.stored}");
+            if (communeMatrix is not null)
+            {
+                var c = summary.communeReports;
+                Console.WriteLine($"commune reports ({communeMatrix.body}): accepted {c.accepted}, duplicate {c.duplicate}, rejected {c.rejected}, conflict {c.conflict}");
+                var communes = communeMatrix.periods.SelectMany(p => p.communes.Select(x => x.commune)).Distinct().Order(StringComparer.Ordinal).ToList();
+                Console.Write(CliSupport.Table(
+                    ["commune", .. communeMatrix.periods.Select(p => p.period[5..])],
+                    communes.Select(id => (IReadOnlyList<string>)[id, .. communeMatrix.periods.Select(p => Short(p.communes.FirstOrDefault(x => x.commune == id)?.status))])));
+                return 0;
+            }
             foreach (var plan in matrix)
             {
                 Console.WriteLine();

@@ -27,6 +27,25 @@ public sealed class RollupCliTests : CliTest
         var numerator = counted.Sum(c => c!["numerator"]!.GetValue<decimal>());
         var denominator = counted.Sum(c => c!["denominator"]!.GetValue<decimal>());
         Assert.Equal(Math.Round(numerator / denominator * 100m, 2), online["value"]!.GetValue<decimal>());
+
+        // The same store seen by an operator of the higher-level hub (configured through appsettings.json).
+        File.WriteAllText(Path.Combine(Folder.Path, "appsettings.json"), """{ "Hub": { "Level": "Higher", "Higher": { "Id": "demo-quang-ngai-2026" } } }""");
+        var status = await Hub("status", "--format", "json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var summary = JsonNode.Parse(status.Stdout)!;
+        Assert.True(summary["communeReports"]!["accepted"]!.GetValue<long>() > 0, status.Stdout[..Math.Min(400, status.Stdout.Length)]);
+        var q1 = summary["communeSubmissions"]!["periods"]!.AsArray().Single(p => p!["period"]!.GetValue<string>() == "2026-Q1")!["communes"]!.AsArray();
+        Assert.Equal(100, q1.Count);
+        // The matrix and the roll-up judge each commune alike.
+        Assert.Equal(counts["onTime"]!.GetValue<int>(), q1.Count(c => c!["status"]!.GetValue<string>() == "on_time"));
+        Assert.Equal(counts["missing"]!.GetValue<int>(), q1.Count(c => c!["status"]!.GetValue<string>() == "missing"));
+
+        var deliveries = await Hub("deliveries", "--format", "json");
+        Assert.True(deliveries.ExitCode == 0, deliveries.ToString());
+        var rows = JsonNode.Parse(deliveries.Stdout)!.AsArray();
+        // What this hub sends is the body's roll-ups, not the seed communes' own reports.
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal("demo-quang-ngai-2026", r!["plan"]!.GetValue<string>()));
     }
 
     [Theory]
