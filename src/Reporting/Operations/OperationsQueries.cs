@@ -24,6 +24,11 @@ public sealed record RejectionRow
     public DateTimeOffset ReceivedAt { get; init; }
     public string? TransportUser { get; init; }
     public string ReasonsJson { get; init; } = "[]";
+    /// <summary>
+    /// The same content was stored after all (a fault that a re-drive or a redelivery then got through): kept for the
+    /// record, but nothing is outstanding. A conflict (same id, other content) is never this.
+    /// </summary>
+    public bool StoredLater { get; init; }
 }
 
 /// <summary>One entry of the audit log of operator actions.</summary>
@@ -63,8 +68,9 @@ public sealed class OperationsQueries(SqliteConnection connection)
             """;
         public const string RecentRejections = """
             SELECT id AS Id, message_id AS MessageId, plan_id AS PlanId, department AS Department, period AS Period,
-                   received_at AS ReceivedAt, transport_user AS TransportUser, reasons_json AS ReasonsJson
-            FROM rejections
+                   received_at AS ReceivedAt, transport_user AS TransportUser, reasons_json AS ReasonsJson,
+                   EXISTS (SELECT 1 FROM submissions s WHERE s.message_id = j.message_id AND s.content_hash = j.content_hash) AS StoredLater
+            FROM rejections j
             ORDER BY received_at DESC, id DESC
             LIMIT @limit
             """;

@@ -132,7 +132,7 @@ public sealed class DashboardPages(
         {
             var reasons = (JsonNode.Parse(row.ReasonsJson) as JsonArray ?? [])
                 .Select(r => $"<li><code>{E((string?)r?["code"])}</code> {E((string?)r?["field"])}: {E((string?)r?["message"])}</li>");
-            body.Append($"<tr><td>{Local(row.ReceivedAt)}</td><td><code>{E(row.MessageId)}</code></td><td>{E(row.PlanId)}</td><td>{E(row.Department)}</td><td>{E(row.Period)}</td><td>{E(row.TransportUser)}</td><td><ul>{string.Concat(reasons)}</ul></td></tr>");
+            body.Append($"<tr><td>{Local(row.ReceivedAt)}</td><td><code>{E(row.MessageId)}</code></td><td>{E(row.PlanId)}</td><td>{E(row.Department)}</td><td>{E(row.Period)}</td><td>{E(row.TransportUser)}</td><td><ul>{string.Concat(reasons)}</ul>{(row.StoredLater ? "<p class=\"stored-later\">Đã lưu sau đó (stored later): không còn gì phải xử lý.</p>" : "")}</td></tr>");
         }
         body.Append("</table>");
         return Page("Cập nhật bị từ chối", "/rejections", body.ToString());

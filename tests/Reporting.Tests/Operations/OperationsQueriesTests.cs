@@ -94,6 +94,31 @@ public sealed class OperationsQueriesTests : IDisposable
     }
 
     [Fact]
+    public void RecentRejections_marksStoredLater_onlyWhenTheSameContentWasStoredAfterAFault()
+    {
+        var message = new DepartmentReportSubmitted
+        {
+            MessageId = Guid.NewGuid(), PlanId = PlanId, Department = "TTPVHCC", Period = "2026-Q1",
+            Indicators = [new IndicatorValue { Code = "1", Value = 50m }],
+        };
+        var raw = JsonSerializer.Serialize(message, PlanJson.Options);
+        var at = new DateTimeOffset(2026, 3, 1, 3, 0, 0, TimeSpan.Zero);
+        // A fault after retries (a locked database) records the update as unprocessable; a re-drive then stores it.
+        _store.Store(new IncomingSubmission(message, message.MessageId, raw, at, "binh-chuong-2026.TTPVHCC", [new RejectionReason("unprocessable", "$", "SqliteException: database is locked")]));
+        _store.Store(new IncomingSubmission(message, message.MessageId, raw, at.AddMinutes(5), "binh-chuong-2026.TTPVHCC", []));
+        // The same id with other content is a conflict: the stored update is not this one.
+        var changed = message with { Indicators = [new IndicatorValue { Code = "1", Value = 60m }] };
+        _store.Store(new IncomingSubmission(changed, changed.MessageId, JsonSerializer.Serialize(changed, PlanJson.Options), at.AddMinutes(10), "binh-chuong-2026.TTPVHCC", []));
+
+        IReadOnlyList<RejectionRow> recent;
+        using (var connection = _db.Open()) recent = new OperationsQueries(connection).RecentRejections(10);
+
+        Assert.Equal(2, recent.Count);
+        Assert.Equal([(true, "unprocessable"), (false, "conflict")],
+            recent.OrderBy(r => r.ReceivedAt).Select(r => (r.StoredLater, JsonDocument.Parse(r.ReasonsJson).RootElement[0].GetProperty("code").GetString()!)));
+    }
+
+    [Fact]
     public void RecordAction_roundTripsTheAuditRow_newestFirst()
     {
         var at = new DateTimeOffset(2026, 11, 23, 8, 30, 15, TimeSpan.Zero);
