@@ -44,16 +44,7 @@ public sealed class RollupScheduleSync(
                 continue;
             }
             var key = new TriggerKey(item.Kind == ScheduledItem.Report ? $"{item.PlanId}|{item.Period}|rollup" : item.Key, "chuyendoiso");
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity(key)
-                .ForJob(Job)
-                .StartAt(item.At)
-                .UsingJobData(RollupDeliveryJob.PeriodKey, item.Period)
-                .UsingJobData(RollupDeliveryJob.KindKey, item.Kind)
-                .UsingJobData(RollupDeliveryJob.OffsetKey, (item.ReminderOffsetDays ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-                .Build();
-            switch (await ScheduleSync.UpsertAsync(scheduler, await scheduler.GetTrigger(key, cancellationToken), trigger, item.At, cancellationToken))
+            switch (await ScheduleSync.UpsertAsync(scheduler, ScheduleSync.Trigger(item, key, Job), cancellationToken))
             {
                 case ScheduleSync.Upsert.Added: added++; break;
                 case ScheduleSync.Upsert.Moved: moved++; break;
@@ -72,9 +63,10 @@ public sealed class RollupScheduleSync(
 [DisallowConcurrentExecution]
 public sealed class RollupDeliveryJob(RollupDelivery delivery, TimeProvider clock, ILogger<RollupDeliveryJob> logger) : IJob
 {
-    public const string PeriodKey = "period";
-    public const string KindKey = "kind";
-    public const string OffsetKey = "offset";
+    // The same job data as a commune's deliveries (ScheduleSync.Trigger writes both).
+    public const string PeriodKey = DeliveryJob.PeriodKey;
+    public const string KindKey = DeliveryJob.KindKey;
+    public const string OffsetKey = DeliveryJob.OffsetKey;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -36,14 +36,12 @@ public sealed class ScheduleSync(
         int added = 0, moved = 0, skipped = 0;
         foreach (var item in DeliverySchedule.For(catalog, null, null, null).DistinctBy(TriggerName))
         {
-            var key = new TriggerKey(TriggerName(item), "chuyendoiso");
-            var existing = await scheduler.GetTrigger(key, cancellationToken);
             if (item.At < firstStart)
             {
                 skipped++;
                 continue;
             }
-            switch (await UpsertAsync(scheduler, existing, Trigger(item, key), item.At, cancellationToken))
+            switch (await UpsertAsync(scheduler, Trigger(item, new TriggerKey(TriggerName(item), "chuyendoiso"), Job), cancellationToken))
             {
                 case Upsert.Added: added++; break;
                 case Upsert.Moved: moved++; break;
@@ -67,10 +65,11 @@ public sealed class ScheduleSync(
 
     private static string TriggerName(ScheduledItem item) => item.Kind == ScheduledItem.Report ? $"{item.PlanId}|{item.Period}|report" : item.Key;
 
-    private static ITrigger Trigger(ScheduledItem item, TriggerKey key) =>
+    /// <summary>One firing of <paramref name="job"/> at the item's time; a firing missed while the hub was down fires once at start.</summary>
+    public static ITrigger Trigger(ScheduledItem item, TriggerKey key, JobKey job) =>
         TriggerBuilder.Create()
             .WithIdentity(key)
-            .ForJob(Job)
+            .ForJob(job)
             .StartAt(item.At)
             .UsingJobData(DeliveryJob.PlanKey, item.PlanId)
             .UsingJobData(DeliveryJob.PeriodKey, item.Period)
@@ -90,14 +89,15 @@ public sealed class ScheduleSync(
     /// Adds the trigger, or moves a stored one whose time changed (the plan or its calendar changed); a stored trigger
     /// at the same time is left alone, so its state (fired, misfired) survives a restart. Shared with the roll-up's sync.
     /// </summary>
-    public static async Task<Upsert> UpsertAsync(IScheduler scheduler, ITrigger? existing, ITrigger trigger, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task<Upsert> UpsertAsync(IScheduler scheduler, ITrigger trigger, CancellationToken cancellationToken)
     {
+        var existing = await scheduler.GetTrigger(trigger.Key, cancellationToken);
         if (existing is null)
         {
             await scheduler.ScheduleJob(trigger, default, cancellationToken);
             return Upsert.Added;
         }
-        if (existing.StartTimeUtc == at.ToUniversalTime()) return Upsert.Unchanged;
+        if (existing.StartTimeUtc == trigger.StartTimeUtc) return Upsert.Unchanged;
         await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken);
         return Upsert.Moved;
     }
