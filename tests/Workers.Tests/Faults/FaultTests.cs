@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Xunit.Abstractions;
+using static ChuyenDoiSo.Workers.Tests.Broker.HubOnBroker;
 
 namespace ChuyenDoiSo.Workers.Tests.Faults;
 
@@ -30,37 +31,17 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
     private static readonly string Vhxh = $"{PlanId}.VHXH";
     private static readonly CreateChannelOptions ConfirmedChannel = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
 
-    private readonly string _vhost = "fault-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly TempDataFolder _folder = new();
-    private readonly List<HubProcess> _hubs = [];
-    private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
-    private IConnection _admin = null!;
-
-    private string DatabasePath => _folder.Combine("data", "hub.db");
+    private readonly HubOnBroker _env = new(broker, "fault-", PlanId, Secret);
 
     public async Task InitializeAsync()
     {
-        output.WriteLine($"broker: {broker.Kind} node {broker.NodeName}, AMQP {broker.AmqpPort}, management {broker.ManagementPort}; vhost {_vhost}; data {_folder.Path}");
-        var applied = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--apply");
-        Assert.True(applied.ExitCode == 0, $"accounts --apply: exit {applied.ExitCode}\n{applied.Stdout}\n{applied.Stderr}");
-        var summary = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--format", "json");
-        Assert.True(summary.ExitCode == 0, $"accounts --format json: exit {summary.ExitCode}\n{summary.Stderr}");
-        foreach (var department in JsonNode.Parse(summary.Stdout)!["departments"]!.AsArray())
-            _passwords[(string)department!["user"]!] = (string)department["password"]!;
-        _admin = await broker.Factory(broker.AdminUser, broker.AdminPassword, _vhost).CreateConnectionAsync();
+        output.WriteLine($"broker: {broker.Kind} node {broker.NodeName}, AMQP {broker.AmqpPort}, management {broker.ManagementPort}; vhost {_env.Vhost}; data {_env.Folder.Path}");
+        await _env.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var hub in _hubs) await hub.DisposeAsync();
-        if (_admin is not null) await _admin.DisposeAsync();
-        // The vhost takes the test's queues, exchange bindings and permissions with it.
-        using var http = broker.Management();
-        using var deleted = await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(_vhost)}");
-    }
+    public async Task DisposeAsync() => await _env.DisposeAsync();
 
-    /// <summary>xunit calls this after DisposeAsync, once the hub processes are gone and nothing holds hub.db open.</summary>
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Hub_storesEveryUpdateExactlyOnce_whenKilledWithSigkillMidStreamAndRestarted()
@@ -105,7 +86,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
     public async Task Hub_storesEveryConfirmedUpdate_whenBrokerStopsAndStartsMidStream()
     {
         var hub = await StartHubAsync();
-        var stream = new PublishStream(broker.Factory(Ttpvhcc, _passwords[Ttpvhcc], _vhost), Ttpvhcc);
+        var stream = new PublishStream(broker.Factory(Ttpvhcc, _env.Passwords[Ttpvhcc], _env.Vhost), Ttpvhcc);
         var publishing = Task.Run(stream.RunAsync);
 
         await EventuallyAsync(() => stream.Confirmed, n => n >= 1000, TimeSpan.FromSeconds(60), "1,000 confirms before the broker stops", hub);
@@ -292,7 +273,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions"), n => n == 1, TimeSpan.FromSeconds(60), "the warm-up update", hub);
 
         var ids = Enumerable.Range(0, total).Select(_ => Guid.NewGuid()).ToList();
-        using (var writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()))
+        using (var writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _env.DatabasePath, Pooling = false }.ToString()))
         {
             writer.Open();
             writer.Execute("PRAGMA busy_timeout = 10000");
@@ -336,31 +317,6 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
 
     // ---- the hub process ---------------------------------------------------------------------------------------------
 
-    private Dictionary<string, string> HubEnvironment() => new(StringComparer.Ordinal)
-    {
-        ["Hub__Transport"] = "RabbitMq",
-        ["Hub__RabbitMq__Uri"] = broker.AmqpUri("hub", "hub", _vhost),
-        ["Hub__RabbitMq__ManagementUri"] = broker.ManagementUri.ToString(),
-        ["Hub__RabbitMq__AdminUser"] = broker.AdminUser,
-        ["Hub__RabbitMq__AdminPassword"] = broker.AdminPassword,
-        ["Hub__RabbitMq__AccountSecret"] = Secret,
-        ["Hub__Data"] = _folder.Combine("data"),
-        ["Hub__Seeds"] = TestPaths.Seeds,
-    };
-
-    /// <summary>Starts `run` and returns once it consumes from the hub's queue (declaring it on the first start).</summary>
-    private async Task<HubProcess> StartHubAsync()
-    {
-        var hub = HubProcess.Start(_folder.Path, HubEnvironment(), "run");
-        _hubs.Add(hub);
-        await EventuallyAsync(async () =>
-        {
-            if (hub.HasExited) throw new Xunit.Sdk.XunitException($"hub pid {hub.Id} exited on start:\n{hub.Tail(80)}");
-            return (await QueueAsync(HubQueue))?.Consumers ?? 0;
-        }, n => n >= 1, TimeSpan.FromSeconds(60), $"hub pid {hub.Id} consuming from {HubQueue}", hub);
-        return hub;
-    }
-
     /// <summary>
     /// Waits for the hub's queue to have nothing ready, then SIGTERM and a clean exit: the host stops its consumers, so afterwards
     /// the database is final and every message still in the hub's queue is one it never acknowledged. Returns how many there are.
@@ -384,7 +340,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
     /// <summary>Publishes as a department would: its own login, routing key and user_id, persistent, mandatory, every message confirmed.</summary>
     private async Task PublishAsync(string user, IEnumerable<Outgoing> messages)
     {
-        await using var connection = await broker.Factory(user, _passwords[user], _vhost).CreateConnectionAsync();
+        await using var connection = await broker.Factory(user, _env.Passwords[user], _env.Vhost).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(ConfirmedChannel);
         foreach (var window in messages.Chunk(100))
         {
@@ -401,32 +357,6 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         DeliveryMode = DeliveryModes.Persistent,
     };
 
-    /// <summary>Ready messages and consumers of a queue, as the broker has them now (a passive declare); null when it does not exist.</summary>
-    private async Task<(uint Ready, uint Consumers)?> QueueAsync(string queue)
-    {
-        await using var channel = await AdminChannelAsync();
-        try
-        {
-            var ok = await channel.QueueDeclarePassiveAsync(queue);
-            return (ok.MessageCount, ok.ConsumerCount);
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The administrator's channel; a new connection when a broker restart closed the last one.</summary>
-    private async Task<IChannel> AdminChannelAsync()
-    {
-        if (!_admin.IsOpen)
-        {
-            await _admin.DisposeAsync();
-            _admin = await broker.Factory(broker.AdminUser, broker.AdminPassword, _vhost).CreateConnectionAsync();
-        }
-        return await _admin.CreateChannelAsync();
-    }
-
     /// <summary>Takes every message from the queues: by AMQP message_id, the queue it was in and its headers as text.</summary>
     private async Task<Dictionary<string, (string Queue, Dictionary<string, string> Headers)>> DrainAsync(params string[] queues)
     {
@@ -434,7 +364,7 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         foreach (var queue in queues)
         {
             if (await QueueAsync(queue) is null) continue;
-            await using var channel = await AdminChannelAsync();
+            await using var channel = await _env.AdminChannelAsync();
             while (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
             {
                 var headers = (got.BasicProperties.Headers ?? new Dictionary<string, object?>()).ToDictionary(h => h.Key, h => HeaderText(h.Value), StringComparer.Ordinal);
@@ -473,62 +403,18 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         message = new { hello = "world" },
     });
 
-    // ---- the database ---------------------------------------------------------------------------------------------
+    // ---- the hub, its broker and its database (HubOnBroker) -------------------------------------------------------
 
-    private SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
+    private Task<HubProcess> StartHubAsync() => _env.StartHubAsync(HubQueue);
 
-    private int Count(string sql, object? parameters = null)
-    {
-        if (!File.Exists(DatabasePath)) return 0;
-        using var connection = OpenDatabase();
-        return connection.ExecuteScalar<int>(sql, parameters);
-    }
+    private Task<(uint Ready, uint Consumers)?> QueueAsync(string queue) => _env.QueueAsync(queue);
 
-    private List<T> Query<T>(string sql, object? parameters = null)
-    {
-        if (!File.Exists(DatabasePath)) return [];
-        using var connection = OpenDatabase();
-        return connection.Query<T>(sql, parameters).ToList();
-    }
+    private int Count(string sql, object? parameters = null) => _env.Count(sql, parameters);
+
+    private List<T> Query<T>(string sql, object? parameters = null) => _env.Query<T>(sql, parameters);
 
     private Dictionary<string, int> Receipts() =>
         Query<(string Outcome, int Count)>("SELECT outcome AS Outcome, COUNT(*) AS Count FROM receipts GROUP BY outcome").ToDictionary(r => r.Outcome, r => r.Count, StringComparer.Ordinal);
 
     private static string Describe(Dictionary<string, int> counts) => string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
-
-    // ---- waiting --------------------------------------------------------------------------------------------------
-
-    private static Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess? hub, Func<string>? diagnostics = null) =>
-        EventuallyAsync(() => Task.FromResult(probe()), done, timeout, what, hub, diagnostics);
-
-    /// <summary>Polls until <paramref name="done"/> holds, and fails with the last value and the hub's log when the deadline passes first.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess? hub, Func<string>? diagnostics = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = default(T);
-        string? problem = null;
-        while (true)
-        {
-            try
-            {
-                last = await probe();
-                problem = null;
-                if (done(last)) return last;
-            }
-            catch (SqliteException e)
-            {
-                // The hub may still be creating its schema.
-                problem = e.Message;
-            }
-            if (clock.Elapsed > timeout)
-                throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}; last value {last}{(problem is null ? "" : $" ({problem})")}" +
-                    $"{(diagnostics is null ? "" : "\n" + diagnostics())}\n--- last lines of the hub's log\n{hub?.Tail(60)}");
-            await Task.Delay(25);
-        }
-    }
 }

@@ -13,6 +13,7 @@ using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Xunit.Abstractions;
+using static ChuyenDoiSo.Workers.Tests.Broker.HubOnBroker;
 
 namespace ChuyenDoiSo.Workers.Tests.Operations;
 
@@ -34,39 +35,24 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
     private static readonly string Ttpvhcc = $"{PlanId}.TTPVHCC";
     private static readonly string Vhxh = $"{PlanId}.VHXH";
 
-    private readonly string _vhost = "ops-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly TempDataFolder _folder = new();
-    private readonly List<HubProcess> _hubs = [];
-    private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
+    private readonly HubOnBroker _env = new(broker, "ops-", PlanId, Secret);
     private readonly int _port = FreePort();
-    private IConnection _admin = null!;
 
     public static string Artifacts => Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
-
-    private string DatabasePath => _folder.Combine("data", "hub.db");
 
     private Uri BaseUri => new($"http://127.0.0.1:{_port}/");
 
     public async Task InitializeAsync()
     {
-        var applied = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--apply");
-        Assert.True(applied.ExitCode == 0, $"accounts --apply: exit {applied.ExitCode}\n{applied.Stdout}\n{applied.Stderr}");
-        var summary = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "accounts", "--plan", PlanId, "--format", "json");
-        Assert.True(summary.ExitCode == 0, $"accounts --format json: exit {summary.ExitCode}\n{summary.Stderr}");
-        foreach (var department in JsonNode.Parse(summary.Stdout)!["departments"]!.AsArray())
-            _passwords[(string)department!["user"]!] = (string)department["password"]!;
-        _admin = await broker.Factory(broker.AdminUser, broker.AdminPassword, _vhost).CreateConnectionAsync();
+        _env.ExtraEnvironment["Hub__Http__Urls"] = BaseUri.GetLeftPart(UriPartial.Authority);
+        _env.ExtraEnvironment["Hub__Http__Operator__User"] = OperatorUser;
+        _env.ExtraEnvironment["Hub__Http__Operator__Password"] = OperatorPassword;
+        await _env.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var hub in _hubs) await hub.DisposeAsync();
-        if (_admin is not null) await _admin.DisposeAsync();
-        using var http = broker.Management();
-        using var deleted = await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(_vhost)}");
-    }
+    public async Task DisposeAsync() => await _env.DisposeAsync();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task HttpEndpoints_reportHealthAndMetrics_whenHubRunsOnRabbitMq()
@@ -150,7 +136,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         Assert.Equal(0, Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id", new { id = failing.ToString() }));
 
         // One report sent by hand, so the delivery ledger has rows to show.
-        var delivered = await HubProcess.RunAsync(_folder.Path, HubEnvironment(), "deliver", "--plan", PlanId, "--period", "2026-Q1");
+        var delivered = await HubProcess.RunAsync(_env.Folder.Path, _env.Environment(), "deliver", "--plan", PlanId, "--period", "2026-Q1");
         Assert.True(delivered.ExitCode == 0, $"deliver: exit {delivered.ExitCode}\n{delivered.Stdout}\n{delivered.Stderr}");
 
         await using var chromium = await HeadlessChromium.StartAsync();
@@ -238,7 +224,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
     /// <summary>A header of the one message in the error queue, looked at and handed back.</summary>
     private async Task<string?> ErrorQueueHeaderAsync(string name)
     {
-        await using var channel = await _admin.CreateChannelAsync();
+        await using var channel = await _env.AdminChannelAsync();
         var got = await channel.BasicGetAsync(ErrorQueue, autoAck: false) ?? throw new Xunit.Sdk.XunitException($"{ErrorQueue} is empty");
         await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
         return got.BasicProperties.Headers?.TryGetValue(name, out var value) == true
@@ -273,31 +259,10 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
 
     // ---- the hub process ---------------------------------------------------------------------------------------------
 
-    private Dictionary<string, string> HubEnvironment() => new(StringComparer.Ordinal)
-    {
-        ["Hub__Transport"] = "RabbitMq",
-        ["Hub__RabbitMq__Uri"] = broker.AmqpUri("hub", "hub", _vhost),
-        ["Hub__RabbitMq__ManagementUri"] = broker.ManagementUri.ToString(),
-        ["Hub__RabbitMq__AdminUser"] = broker.AdminUser,
-        ["Hub__RabbitMq__AdminPassword"] = broker.AdminPassword,
-        ["Hub__RabbitMq__AccountSecret"] = Secret,
-        ["Hub__Data"] = _folder.Combine("data"),
-        ["Hub__Seeds"] = TestPaths.Seeds,
-        ["Hub__Http__Urls"] = BaseUri.GetLeftPart(UriPartial.Authority),
-        ["Hub__Http__Operator__User"] = OperatorUser,
-        ["Hub__Http__Operator__Password"] = OperatorPassword,
-    };
-
     /// <summary>Starts `run` and returns once it consumes from the hub's queue and answers /health/live.</summary>
     private async Task<HubProcess> StartHubAsync()
     {
-        var hub = HubProcess.Start(_folder.Path, HubEnvironment(), "run");
-        _hubs.Add(hub);
-        await EventuallyAsync(async () =>
-        {
-            if (hub.HasExited) throw new Xunit.Sdk.XunitException($"hub pid {hub.Id} exited on start:\n{hub.Tail(80)}");
-            return (await QueueAsync(HubQueue))?.Consumers ?? 0;
-        }, n => n >= 1, TimeSpan.FromSeconds(60), $"hub pid {hub.Id} consuming from {HubQueue}", hub);
+        var hub = await _env.StartHubAsync(HubQueue);
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(5) };
         await EventuallyAsync(async () => (await http.GetAsync("health/live")).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "/health/live", hub);
         return hub;
@@ -318,7 +283,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
 
     private async Task PublishAsync(string user, byte[] body, Dictionary<string, object?>? headers = null, bool withUserId = true, Guid? messageId = null)
     {
-        await using var connection = await broker.Factory(user, _passwords[user], _vhost).CreateConnectionAsync();
+        await using var connection = await broker.Factory(user, _env.Passwords[user], _env.Vhost).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var properties = new BasicProperties
         {
@@ -331,20 +296,6 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         await channel.BasicPublishAsync(BrokerIdentity.Exchange, user, mandatory: true, properties, body);
     }
 
-    private async Task<(uint Ready, uint Consumers)?> QueueAsync(string queue)
-    {
-        await using var channel = await _admin.CreateChannelAsync();
-        try
-        {
-            var ok = await channel.QueueDeclarePassiveAsync(queue);
-            return (ok.MessageCount, ok.ConsumerCount);
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
-    }
-
     private static byte[] Update(Guid id, string department = "TTPVHCC", string indicator = "1") => JsonSerializer.SerializeToUtf8Bytes(new
     {
         messageId = id,
@@ -355,61 +306,19 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         indicators = new[] { new { code = indicator, numerator = 85, denominator = 100 } },
     });
 
-    // ---- the database -------------------------------------------------------------------------------------------------
+    // ---- the database (HubOnBroker) -------------------------------------------------------------------------------------
 
-    private SqliteConnection OpenDatabase(SqliteOpenMode mode = SqliteOpenMode.ReadOnly)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = mode, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
+    private Task<(uint Ready, uint Consumers)?> QueueAsync(string queue) => _env.QueueAsync(queue);
+
+    private int Count(string sql, object? parameters = null) => _env.Count(sql, parameters);
+
+    private List<T> Query<T>(string sql, object? parameters = null) => _env.Query<T>(sql, parameters);
 
     private void Execute(string sql)
     {
-        using var connection = OpenDatabase(SqliteOpenMode.ReadWrite);
+        using var connection = _env.OpenDatabase(SqliteOpenMode.ReadWrite);
         connection.Execute("PRAGMA busy_timeout = 10000");
         connection.Execute(sql);
-    }
-
-    private int Count(string sql, object? parameters = null)
-    {
-        if (!File.Exists(DatabasePath)) return 0;
-        using var connection = OpenDatabase();
-        return connection.ExecuteScalar<int>(sql, parameters);
-    }
-
-    private List<T> Query<T>(string sql, object? parameters = null)
-    {
-        using var connection = OpenDatabase();
-        return connection.Query<T>(sql, parameters).ToList();
-    }
-
-    // ---- waiting ------------------------------------------------------------------------------------------------------
-
-    private static Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess hub) =>
-        EventuallyAsync(() => Task.FromResult(probe()), done, timeout, what, hub);
-
-    /// <summary>Polls until <paramref name="done"/> holds; fails with the last value and the hub's log when the deadline passes first.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, HubProcess hub)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = default(T);
-        string? problem = null;
-        while (clock.Elapsed < timeout)
-        {
-            try
-            {
-                last = await probe();
-                problem = null;
-                if (done(last)) return last;
-            }
-            catch (Exception e) when (e is SqliteException or HttpRequestException or TaskCanceledException)
-            {
-                problem = e.Message;
-            }
-            await Task.Delay(200);
-        }
-        throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}; last: {last}{(problem is null ? "" : $" ({problem})")}\nhub log:\n{hub.Tail(60)}");
     }
 
     private static int FreePort()
