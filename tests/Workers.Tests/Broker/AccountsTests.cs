@@ -7,6 +7,8 @@ using ChuyenDoiSo.Workers.Wiring;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
+using ChuyenDoiSo.Workers.Tests.Cli;
+
 namespace ChuyenDoiSo.Workers.Tests.Broker;
 
 /// <summary>
@@ -319,45 +321,16 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
         return snapshot.ToJsonString();
     }
 
-    private sealed record CliResult(int ExitCode, string Stdout, string Stderr)
-    {
-        public IReadOnlyList<string> StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-    }
-
     /// <summary>Runs the hub's program as a user would, configured through Hub__* variables for this test's broker and vhost.</summary>
-    private async Task<CliResult> RunHubAsync(IReadOnlyList<string> arguments, string? uri = null)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+    private Task<HubRun> RunHubAsync(IReadOnlyList<string> arguments, string? uri = null) =>
+        HubProgram.RunAsync(_folder, new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChuyenDoiSo.Workers.dll"));
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        info.Environment["Hub__Data"] = Path.Combine(_folder, "data");
-        info.Environment["Hub__Seeds"] = TestPaths.Seeds;
-        info.Environment["Hub__RabbitMq__Uri"] = uri ?? $"amqp://hub:hub@{broker.Host}:{broker.AmqpPort}/{Uri.EscapeDataString(_vhost)}";
-        info.Environment["Hub__RabbitMq__ManagementUri"] = broker.ManagementUri.ToString();
-        info.Environment["Hub__RabbitMq__AdminUser"] = broker.AdminUser;
-        info.Environment["Hub__RabbitMq__AdminPassword"] = broker.AdminPassword;
-        info.Environment["Hub__RabbitMq__AccountSecret"] = Secret;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+            ["Hub__Data"] = Path.Combine(_folder, "data"),
+            ["Hub__Seeds"] = TestPaths.Seeds,
+            ["Hub__RabbitMq__Uri"] = uri ?? $"amqp://hub:hub@{broker.Host}:{broker.AmqpPort}/{Uri.EscapeDataString(_vhost)}",
+            ["Hub__RabbitMq__ManagementUri"] = broker.ManagementUri.ToString(),
+            ["Hub__RabbitMq__AdminUser"] = broker.AdminUser,
+            ["Hub__RabbitMq__AdminPassword"] = broker.AdminPassword,
+            ["Hub__RabbitMq__AccountSecret"] = Secret,
+        }, TimeSpan.FromSeconds(120), [.. arguments]);
 }

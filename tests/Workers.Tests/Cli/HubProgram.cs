@@ -51,21 +51,24 @@ public static class HubProgram
         return start;
     }
 
-    public static async Task<HubRun> RunAsync(string workingDirectory, params string[] args)
+    public static Task<HubRun> RunAsync(string workingDirectory, params string[] args) => RunAsync(workingDirectory, null, TimeSpan.FromMinutes(3), args);
+
+    /// <summary>Runs a verb that ends by itself, configured by <paramref name="environment"/>; killed and a TimeoutException after <paramref name="timeout"/>.</summary>
+    public static async Task<HubRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
     {
-        var start = StartInfo(workingDirectory, null, args);
+        var start = StartInfo(workingDirectory, environment, args);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {DotnetHost} {Dll}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{string.Join(' ', args)}` did not finish within 3 minutes");
+            throw new TimeoutException($"`{string.Join(' ', args)}` did not finish within {timeout.TotalMinutes:0.#} minutes");
         }
         return new HubRun(string.Join(' ', args), process.ExitCode, await stdout, await stderr);
     }

@@ -53,20 +53,8 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>Runs a verb that ends by itself (`accounts …`) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, environment, args)) ?? throw new InvalidOperationException($"could not start {Dll}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{string.Join(' ', args)}` did not finish within 2 minutes");
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await Cli.HubProgram.RunAsync(workingDirectory, environment, TimeSpan.FromMinutes(2), args);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     /// <summary>SIGKILL on Linux: no shutdown hooks, no flush, no goodbye to the broker. Returns once the process is gone.</summary>
