@@ -18,6 +18,11 @@ public static class RollupCompiler
 
     public static JsonReportRenderer.ReportJson? ParseReport(string json) => JsonSerializer.Deserialize<JsonReportRenderer.ReportJson>(json, ReportOptions);
 
+    /// <summary>On time when the first copy arrived by the communes' adjusted due date (local day), late after, missing without one.</summary>
+    public static string StatusOf(StoredCommuneReport? stored, RollupPeriod period) => stored is null
+        ? SubmissionStatus.Missing
+        : HubTime.LocalDate(stored.FirstReceivedAt) <= period.Communes.AdjustedDueDate ? SubmissionStatus.OnTime : SubmissionStatus.Late;
+
     public static RollupReport Compile(IndicatorCatalogue catalogue, HigherBody body, RollupPeriod period, IReadOnlyList<ExpectedCommune> expected, IReadOnlyList<StoredCommuneReport> reports)
     {
         var warnings = new List<ReportWarning>();
@@ -48,14 +53,9 @@ public static class RollupCompiler
         foreach (var commune in expected)
         {
             if (stored.TryGetValue(commune.Id, out var s))
-            {
-                var status = HubTime.LocalDate(s.Stored.FirstReceivedAt) <= period.Communes.AdjustedDueDate ? SubmissionStatus.OnTime : SubmissionStatus.Late;
-                communes.Add(new CommuneSubmission(commune.Id, names[commune.Id], status, s.Stored.FirstReceivedAt, s.Stored.ReceivedAt, s.Stored.Sends));
-            }
+                communes.Add(new CommuneSubmission(commune.Id, names[commune.Id], StatusOf(s.Stored, period), s.Stored.FirstReceivedAt, s.Stored.ReceivedAt, s.Stored.Sends));
             else
-            {
-                communes.Add(new CommuneSubmission(commune.Id, names[commune.Id], SubmissionStatus.Missing, null, null, 0));
-            }
+                communes.Add(new CommuneSubmission(commune.Id, names[commune.Id], StatusOf(null, period), null, null, 0));
         }
 
         // Every commune's values, under the catalogue key its plan maps the code to; unmapped codes stay out, counted per plan and code.

@@ -110,13 +110,20 @@ public static class IngestCommands
             var communeMatrix = rollup is null ? null : new
             {
                 body = rollup.Body.Id,
-                periods = rollup.Calendar.Select(period => new
+                periods = rollup.Calendar.Select(period =>
                 {
-                    period = period.Period,
-                    communeDueDate = period.Communes.AdjustedDueDate,
-                    communes = rollup.Compile(connection, period.Period).Communes
-                        .Select(c => new { commune = c.CommuneId, status = c.Status, receivedAt = c.FirstReceivedAt, sends = c.Sends })
-                        .ToList(),
+                    // Timeliness only: the stored rows, no report parsed (the roll-up judges with the same StatusOf).
+                    var stored = new Reporting.Rollup.RollupQueries(connection).Current(period.Period).ToDictionary(r => r.CommuneId, StringComparer.Ordinal);
+                    return new
+                    {
+                        period = period.Period,
+                        communeDueDate = period.Communes.AdjustedDueDate,
+                        communes = rollup.Communes.Select(c =>
+                        {
+                            var report = stored.GetValueOrDefault(c.Id);
+                            return new { commune = c.Id, status = Reporting.Rollup.RollupCompiler.StatusOf(report, period), receivedAt = report?.FirstReceivedAt, sends = report?.Sends ?? 0 };
+                        }).ToList(),
+                    };
                 }).ToList(),
             };
             var rabbit = string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase);
