@@ -55,8 +55,12 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
         ShortRule(Left, TextWidth, 110);
         y += 12;
 
+        var lastBlock = document.Body.Count > 0 ? document.Body[^1] : null;
         foreach (var block in document.Body)
         {
+            // Decree 30 practice: the signer block is not left alone on the last page; the closing paragraph goes with it.
+            if (ReferenceEquals(block, lastBlock) && block is ReportParagraph closing)
+                Ensure(Wrap([new(closing.Text, Font(Body))], TextWidth, FirstLineIndent).Sum(l => l.Height) + 6 + SignerBlockHeight(document));
             switch (block)
             {
                 case ReportHeading heading:
@@ -328,6 +332,16 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
             .SelectMany(l => l.Split('\n'))
             .Select(l => l.Trim())
             .Where(l => l.Length > 0);
+
+    private double SignerBlockHeight(ReportDocument document)
+    {
+        var signerFont = Font(Body, bold: true);
+        var rightWidth = TextWidth - SignatureLeft;
+        var right = SignerLines(document).Concat([document.SignerName]).Sum(l => Wrap([new(l, signerFont)], rightWidth).Sum(x => x.Height)) + 4 * signerFont.GetHeight();
+        var left = Wrap([new(document.RecipientsHeading, Font(RecipientsHeadingSize, bold: true, italic: true))], SignatureLeft).Sum(l => l.Height)
+            + document.Recipients.Sum(r => Wrap([new(r, Font(RecipientSize))], SignatureLeft).Sum(l => l.Height));
+        return 12 + Math.Max(left, right);
+    }
 
     private SignaturePlacement SignerBlock(ReportDocument document)
     {
