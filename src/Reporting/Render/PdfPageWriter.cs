@@ -163,7 +163,19 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
 
     private static double Ascent(XFont font) => font.Size * font.Metrics.Ascent / font.Metrics.UnitsPerEm;
 
-    private double Measure(string text, XFont font) => text.Length == 0 ? 0 : G.MeasureString(text, font).Width;
+    // Words recur (statuses, dates, commune names, units): remembering their widths saves most of the measuring in a long annex.
+    private readonly Dictionary<XFont, Dictionary<string, double>> widths = [];
+
+    private double Measure(string text, XFont font)
+    {
+        if (text.Length == 0) return 0;
+        if (!widths.TryGetValue(font, out var known)) widths[font] = known = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (known.TryGetValue(text, out var width)) return width;
+        width = G.MeasureString(text, font).Width;
+        if (known.Count > 50_000) known.Clear();
+        known[text] = width;
+        return width;
+    }
 
     private double Space(XFont font)
     {
