@@ -16,12 +16,12 @@ public static class CompileCommands
     {
         var plan = new Option<string?>("--plan") { Description = "Plan id (with --level commune)" };
         var period = new Option<string>("--period") { Description = "Period label: YYYY-MM, YYYY-Q1, YYYY-H1, YYYY-9M or YYYY-FY", Required = true };
-        var format = CliSupport.Format("json", "docx", "html", "json", "eml");
+        var format = CliSupport.Format("json", "docx", "pdf", "html", "json", "eml");
         var output = new Option<string?>("--out") { Description = "Output file (default: stdout for json and html)" };
         var date = new Option<string?>("--date") { Description = "The report's date (yyyy-MM-dd; default: today in Asia/Ho_Chi_Minh)" };
         var level = CliSupport.Level();
         var body = CliSupport.Body();
-        var command = new Command("compile", "Compile a plan's report for a period (or, with --level higher, the body's roll-up of its communes) and render it as DOCX, HTML, JSON or an .eml email")
+        var command = new Command("compile", "Compile a plan's report for a period (or, with --level higher, the body's roll-up of its communes) and render it as DOCX, PDF, HTML, JSON or an .eml email")
         {
             plan, period, format, output, date, level, body,
         };
@@ -29,7 +29,7 @@ public static class CompileCommands
         {
             var higher = parse.GetValue(level) == "higher";
             var fmt = parse.GetValue(format)!;
-            if (higher && fmt == "eml") throw new UserException("--format eml is for a commune's report; the roll-up is docx, html or json");
+            if (higher && fmt == "eml") throw new UserException("--format eml is for a commune's report; the roll-up is docx, pdf, html or json");
             if (!higher && parse.GetValue(plan) is null) throw new UserException("--plan is required with --level commune (the default); expected a plan id such as binh-chuong-2026");
             var builder = CliSupport.CreateBuilder(parse);
             if (parse.GetValue(body) is { } bodyId) builder.Configuration["Hub:Higher:Id"] = bodyId;
@@ -48,6 +48,13 @@ public static class CompileCommands
                 var setup = host.Services.GetRequiredService<RollupSetup>();
                 if (setup.FindPeriod(label) is null)
                     throw new UserException($"--period \"{label}\" is not in {setup.Body.Id}'s calendar; expected one of {string.Join(", ", setup.Calendar.Select(p => p.Period))}");
+                if (fmt == "pdf")
+                {
+                    // Only the PDF: a province's roll-up is thousands of rows, not worth drawing as DOCX and HTML as well.
+                    RollupReport report;
+                    using (var connection = host.Services.GetRequiredService<HubDatabase>().Open()) report = setup.Compile(connection, label);
+                    return Wrote(PdfFiles.Write(report, issueDate, path ?? RollupProducer.FileName(report, "pdf")));
+                }
                 var rollup = host.Services.GetRequiredService<RollupProducer>().Produce(label, issueDate);
                 return await WriteAsync(fmt, path, () => RollupProducer.FileName(rollup.Report, fmt), rollup.Docx, rollup.Html, rollup.Json, null, cancellationToken);
             }
@@ -56,9 +63,16 @@ public static class CompileCommands
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             CliSupport.RequirePeriod(catalog, p, label);
             var outputs = host.Services.GetRequiredService<ReportProducer>().Produce(p, label, issueDate);
+            if (fmt == "pdf") return Wrote(PdfFiles.Write(outputs.Report, issueDate, path ?? ReportEmail.FileName(outputs.Report, "pdf")));
             return await WriteAsync(fmt, path, () => ReportEmail.FileName(outputs.Report, fmt), outputs.Docx, outputs.Html, outputs.Json, outputs.Email, cancellationToken);
         });
         return command;
+    }
+
+    private static int Wrote(string path)
+    {
+        Console.Error.WriteLine($"wrote {path}");
+        return 0;
     }
 
     private static async Task<int> WriteAsync(string format, string? path, Func<string> defaultName, byte[] docx, string html, string json, MimeKit.MimeMessage? email, CancellationToken cancellationToken)

@@ -61,6 +61,8 @@ public static class DemoCommand
                     late += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Late);
                     missing += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Missing);
                     totalFiles += (await ReportProducer.WriteAsync(outputs, Path.Combine(outDir, plan.Id), cancellationToken)).Count;
+                    PdfFiles.Write(outputs.Report, period.AdjustedDueDate, Path.Combine(outDir, plan.Id, ReportEmail.FileName(outputs.Report, "pdf")));
+                    totalFiles++;
                 }
                 rows.Add([plan.Id, I(catalog.CalendarFor(plan).Count), I(results.Count), I(counts.GetValueOrDefault("accepted")), I(counts.GetValueOrDefault("duplicate")),
                     I(counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict")), I(onTime), I(late), I(missing)]);
@@ -69,7 +71,7 @@ public static class DemoCommand
 
             Console.Write(CliSupport.Table(["plan", "reports", "updates", "accepted", "duplicate", "rejected", "on time", "late", "missing"], rows));
             Console.WriteLine();
-            Console.WriteLine($"{totalFiles} files (DOCX, HTML, JSON, .eml per report) in {Path.GetFullPath(outDir)}");
+            Console.WriteLine($"{totalFiles} files (DOCX, PDF, HTML, JSON, .eml per report) in {Path.GetFullPath(outDir)}");
             Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
             Console.WriteLine("next: status --format table | compile --plan binh-chuong-2026 --period 2026-Q1 --format docx --out q1.docx");
             return 0;

@@ -59,6 +59,8 @@ public static class RollupDemo
         {
             var outputs = host.Services.GetRequiredService<RollupProducer>().Produce(period.Period, period.DueDate);
             files += (await RollupProducer.WriteAsync(outputs, folder, cancellationToken)).Count;
+            PdfFiles.Write(outputs.Report, period.DueDate, Path.Combine(folder, RollupProducer.FileName(outputs.Report, "pdf")));
+            files++;
             var r = outputs.Report;
             int Count(string status) => r.Communes.Count(c => c.Status == status);
             var online = r.Indicators.FirstOrDefault(i => i.Indicator.Key == "online-dossiers-end-to-end");
@@ -73,7 +75,7 @@ public static class RollupDemo
         Console.WriteLine();
         using (var connection = database.Open())
             Console.WriteLine("commune reports received: " + string.Join(", ", new RollupQueries(connection).OutcomeCounts().Select(c => $"{c.Outcome} {c.Count}")) + $" ({seen} of {reports.Count} deliveries)");
-        Console.WriteLine($"{files} files (DOCX, HTML, JSON per period) in {Path.GetFullPath(folder)}");
+        Console.WriteLine($"{files} files (DOCX, PDF, HTML, JSON per period) in {Path.GetFullPath(folder)}");
         Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
         Console.WriteLine($"next: compile --level higher --body {setup.Body.Id} --period {setup.Body.Year}-Q1 --format docx --out rollup-q1.docx");
         return seen >= reports.Count ? 0 : 1;

@@ -358,13 +358,39 @@ public sealed class CliIngestTests : CliTest
         Assert.Contains("85", cells);
         Assert.Contains("Đạt", cells);
     }
+
+    [Fact]
+    public async Task Compile_writesAPdfWhosTextReadsBack_whenFormatIsPdf()
+    {
+        var file = Folder.Combine("q1.json");
+        await File.WriteAllTextAsync(file, Update(ValidId));
+        Assert.Equal(0, (await Hub("ingest", "--file", file, "--received-at", "2026-03-02T09:00:00+07:00")).ExitCode);
+        var output = Folder.Combine("x.pdf");
+
+        var run = await Hub("compile", "--plan", BinhChuong, "--period", "2026-Q1", "--format", "pdf", "--out", output, "--date", "2026-03-05");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var start = new System.Diagnostics.ProcessStartInfo("pdftotext") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-raw", output, "-" }) start.ArgumentList.Add(argument);
+        System.Diagnostics.Process? process = null;
+        try { process = System.Diagnostics.Process.Start(start); }
+        catch (System.ComponentModel.Win32Exception e) { Assert.Fail($"pdftotext is not installed ({e.Message}): install Debian's poppler-utils (scripts/test.sh does)."); }
+        using (process)
+        {
+            var text = await process!.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", text);
+            Assert.Contains("Bình Chương, ngày 05 tháng 3 năm 2026", text);
+            Assert.Contains("Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến toàn trình", string.Join(' ', text.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)));
+        }
+    }
 }
 
 /// <summary>demo: the README's first command.</summary>
 public sealed class CliDemoTests : CliTest
 {
     [Fact]
-    public async Task Demo_writesFourFilesForEachOfSixtyReports()
+    public async Task Demo_writesFiveFilesForEachOfSixtyReports()
     {
         var output = Folder.Combine("out");
 
@@ -373,10 +399,10 @@ public sealed class CliDemoTests : CliTest
         Assert.True(run.ExitCode == 0, run.ToString());
         var files = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).ToList();
         var byExtension = files.GroupBy(f => Path.GetExtension(f)).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { [".docx"] = 60, [".eml"] = 60, [".html"] = 60, [".json"] = 60 }, byExtension);
+        Assert.Equal(new Dictionary<string, int> { [".docx"] = 60, [".eml"] = 60, [".html"] = 60, [".json"] = 60, [".pdf"] = 60 }, byExtension);
         foreach (var id in SeedPlanIds)
-            Assert.Equal(48, files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == id));
-        Assert.Contains("240 files", run.Stdout, StringComparison.Ordinal);
+            Assert.Equal(60, files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == id));
+        Assert.Contains("300 files", run.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Data, "hub.db")), "the demo's database is in --data");
     }
 

@@ -11,8 +11,9 @@ public sealed class RollupCliTests : CliTest
         var demo = await Hub("demo", "--level", "higher");
 
         Assert.True(demo.ExitCode == 0, demo.ToString());
-        Assert.Contains("36 files", demo.Stdout, StringComparison.Ordinal);
-        Assert.Equal(36, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026")).Length);
+        Assert.Contains("48 files", demo.Stdout, StringComparison.Ordinal);
+        Assert.Equal(48, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026")).Length);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026"), "*.pdf").Length);
 
         var run = await Hub("compile", "--level", "higher", "--body", "demo-quang-ngai-2026", "--period", "2026-Q1", "--format", "json");
 
