@@ -449,7 +449,8 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
         {
             var cells = r == 0 ? first! : RowCells(rows[r]);
             var height = RowHeight(cells);
-            if (!Fits(height))
+            // A row that fits on a page moves whole to the next one; a taller one starts here and continues.
+            if (!Fits(height) && height <= Bottom - Top - headerHeight)
             {
                 NewPage();
                 DrawHeader();
@@ -458,6 +459,12 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
             {
                 // Taller than a page: print the lines that fit, continue under the repeated header.
                 var room = Bottom - y - 2 * CellPadY;
+                if (room < 2 * regular.GetHeight())
+                {
+                    NewPage();
+                    DrawHeader();
+                    continue;
+                }
                 var now = cells.Select(c => c with { Lines = Take(c.Lines, room) }).ToList();
                 DrawCells(now, Bottom - y, middle: false);
                 cells = cells.Select((c, i) => c with { Lines = c.Lines.Skip(now[i].Lines.Count).ToList() }).ToList();
