@@ -443,7 +443,9 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
         y += 6;
         var rows = table.Rows;
         var first = rows.Count > 0 ? RowCells(rows[0]) : null;
-        Ensure(headerHeight + (first is null ? 0 : Math.Min(RowHeight(first), Bottom - Top - headerHeight)));
+        // The header needs its first row under it: all of it when it fits a page, else a few lines to begin with.
+        var firstHeight = first is null ? 0 : RowHeight(first);
+        Ensure(headerHeight + (firstHeight <= Bottom - Top - headerHeight ? firstHeight : 3 * regular.GetHeight() + 2 * CellPadY));
         DrawHeader();
         for (var r = 0; r < rows.Count; r++)
         {

@@ -175,6 +175,7 @@ public sealed partial class PdfReportRendererTests
         var pages = all.Max(w => w.Page);
 
         Assert.True(pages >= 3, $"{pages} pages");
+        Assert.Contains(all, w => w.Page == 1 && w.Text == "ý1");
         Assert.Equal(Enumerable.Range(1, 1500).Select(i => $"ý{i}"), all.Where(w => w.Text.StartsWith('ý')).Select(w => w.Text));
         Assert.True(all.Max(w => w.YMax) <= PageHeight - 20 * Mm + Tolerance);
         for (var page = 2; page < pages; page++)
