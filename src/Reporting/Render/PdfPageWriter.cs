@@ -443,13 +443,16 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
         y += 6;
         var rows = table.Rows;
         var first = rows.Count > 0 ? RowCells(rows[0]) : null;
-        Ensure(headerHeight + (first is null ? 0 : Math.Min(RowHeight(first), Bottom - Top - headerHeight)));
+        // The header needs its first row under it: all of it when it fits a page, else a few lines to begin with.
+        var firstHeight = first is null ? 0 : RowHeight(first);
+        Ensure(headerHeight + (firstHeight <= Bottom - Top - headerHeight ? firstHeight : 3 * regular.GetHeight() + 2 * CellPadY));
         DrawHeader();
         for (var r = 0; r < rows.Count; r++)
         {
             var cells = r == 0 ? first! : RowCells(rows[r]);
             var height = RowHeight(cells);
-            if (!Fits(height))
+            // A row that fits on a page moves whole to the next one; a taller one starts here and continues.
+            if (!Fits(height) && height <= Bottom - Top - headerHeight)
             {
                 NewPage();
                 DrawHeader();
@@ -458,6 +461,12 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
             {
                 // Taller than a page: print the lines that fit, continue under the repeated header.
                 var room = Bottom - y - 2 * CellPadY;
+                if (room < 2 * regular.GetHeight())
+                {
+                    NewPage();
+                    DrawHeader();
+                    continue;
+                }
                 var now = cells.Select(c => c with { Lines = Take(c.Lines, room) }).ToList();
                 DrawCells(now, Bottom - y, middle: false);
                 cells = cells.Select((c, i) => c with { Lines = c.Lines.Skip(now[i].Lines.Count).ToList() }).ToList();

@@ -163,6 +163,26 @@ public sealed partial class PdfReportRendererTests
     }
 
     [Fact]
+    public void Pdf_continuesARowTallerThanAPage_onTheNextPageUnderTheHeader()
+    {
+        var words = string.Join(' ', Enumerable.Range(1, 1500).Select(i => $"ý{i}"));
+        var document = Quarterly() with
+        {
+            Body = [new ReportTable([new("TT", 600, CellAlign.Center), new("Nội dung công việc", 6755), new("Đánh giá", 2000, CellAlign.Center)], [new ReportRow(["1", words, "Đạt"])])],
+        };
+        var path = Write(document, "tall-row");
+        var all = PdfTools.Words(path);
+        var pages = all.Max(w => w.Page);
+
+        Assert.True(pages >= 3, $"{pages} pages");
+        Assert.Contains(all, w => w.Page == 1 && w.Text == "ý1");
+        Assert.Equal(Enumerable.Range(1, 1500).Select(i => $"ý{i}"), all.Where(w => w.Text.StartsWith('ý')).Select(w => w.Text));
+        Assert.True(all.Max(w => w.YMax) <= PageHeight - 20 * Mm + Tolerance);
+        for (var page = 2; page < pages; page++)
+            Assert.Contains("Nội dung công việc", Flat(PdfTools.Text(path, page)));
+    }
+
+    [Fact]
     public void Pdf_isTheSameFile_whenTheSameDocumentIsRenderedTwice()
     {
         var first = PdfReportRenderer.Render(Quarterly(), new PdfRenderSettings { IssueDate = IssueDate });
