@@ -52,7 +52,11 @@ public static class IngestCommands
                 var read = SubmissionReader.ReadMany(File.ReadAllText(f));
                 for (var i = 0; i < read.Count; i++) items.Add((read.Count == 1 ? f : $"{f}[{i}]", read[i], at));
             }
-            if (items.Count == 0) return 2;
+            if (items.Count == 0)
+            {
+                Console.WriteLine($"accepted 0, duplicate 0, rejected {brokenWorkbooks}");
+                return 2;
+            }
 
             var builder = CliSupport.CreateBuilder(parse);
             // Rejections are printed below with their reasons; the log need not repeat them.
