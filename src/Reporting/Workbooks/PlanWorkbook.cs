@@ -173,6 +173,19 @@ public static partial class PlanWorkbook
         book.Save(output);
     }
 
+    /// <summary>
+    /// The plan as a plan file: the model's JSON without the properties it derives (channels, effectiveCalendar,
+    /// calendar.sendTimeOfDay), which the serializer writes but a plan file does not hold.
+    /// </summary>
+    public static string ToPlanFileJson(Plan plan)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(plan, PlanJson.Indented)!.AsObject();
+        node.Remove("channels");
+        node.Remove("effectiveCalendar");
+        if (node["calendar"] is System.Text.Json.Nodes.JsonObject calendar) calendar.Remove("sendTimeOfDay");
+        return node.ToJsonString(PlanJson.Indented) + "\n";
+    }
+
     private static string Codes(IReadOnlyList<string> codes) => string.Join(", ", codes);
 
     private static void Row(SheetWriter sheet, int row, object?[] values, params int[] numberColumns)

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Workbooks;
 
 namespace ChuyenDoiSo.Workers.Cli;
@@ -21,7 +19,7 @@ public static class PlanWorkbookCommands
             var path = parse.GetValue(output)!;
             using (var file = WorkbookCommands.CreateFile(path))
             {
-                if (parse.GetValue(format) == "json") JsonSerializer.Serialize(file, p, PlanJson.Indented);
+                if (parse.GetValue(format) == "json") file.Write(System.Text.Encoding.UTF8.GetBytes(PlanWorkbook.ToPlanFileJson(p)));
                 else PlanWorkbook.Write(p, file);
             }
             Console.WriteLine($"{path}: plan {p.Id}");
@@ -55,7 +53,7 @@ public static class PlanWorkbookCommands
             if (read.Plan is null) return 2;
             var seeds = parse.GetValue(CliSupport.Seeds) ?? Environment.GetEnvironmentVariable("Hub__Seeds") ?? new Wiring.HubOptions().ResolveSeeds();
             var path = parse.GetValue(output) ?? Path.Combine(seeds, $"{read.Plan.Id}.json");
-            using (var file = WorkbookCommands.CreateFile(path)) JsonSerializer.Serialize(file, read.Plan, PlanJson.Indented);
+            using (var file = WorkbookCommands.CreateFile(path)) file.Write(System.Text.Encoding.UTF8.GetBytes(PlanWorkbook.ToPlanFileJson(read.Plan)));
             Console.WriteLine($"wrote {path}: plan {read.Plan.Id} ({read.Plan.Departments.Count} departments, {read.Plan.Indicators.Count} indicators, {read.Plan.Tasks.Count} tasks)");
             return 0;
         });
