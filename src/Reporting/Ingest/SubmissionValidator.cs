@@ -65,7 +65,7 @@ public static class SubmissionValidator
             if (!seenTasks.Add(progress.Code)) Add("duplicate_code", $"{path}.code", $"task \"{progress.Code}\" appears more than once");
             var task = plan.FindTask(progress.Code);
             if (task is null) Add("unknown_task", $"{path}.code", $"unknown task \"{progress.Code}\" in plan {plan.Id}");
-            else if (department is not null && task.Lead != department.Code && !task.Coordinators.Contains(department.Code))
+            else if (department is not null && !task.IsReportableBy(department.Code))
                 Add("not_responsible", $"{path}.code", $"department {department.Code} neither leads nor coordinates task {task.Code} (lead: {task.Lead})");
             if (!TaskStatuses.Contains(progress.Status))
                 Add("invalid_status", $"{path}.status", $"unknown status \"{progress.Status}\"; expected not_started, in_progress or done");

@@ -157,6 +157,9 @@ public sealed record PlanTask
     /// <summary>As written, e.g. "Hằng tháng, Quý IV năm 2025".</summary>
     public required string Timeframe { get; init; }
     public string? Note { get; init; }
+
+    /// <summary>The same rule as <see cref="Indicator.IsReportableBy"/>: a department reports the tasks it leads or coordinates.</summary>
+    public bool IsReportableBy(string department) => Lead == department || Coordinators.Contains(department);
 }
 
 /// <summary>A budget line (kinh phí, triệu đồng; nguồn vốn).</summary>

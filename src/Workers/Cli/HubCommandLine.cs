@@ -24,6 +24,7 @@ public static class HubCommandLine
             BenchCommand.Bench(),
             AccountsCommand.Accounts(),
             PublishCommand.Publish(),
+            WorkbookCommands.Template(),
         };
         root.Options.Add(CliSupport.Data);
         root.Options.Add(CliSupport.Seeds);

@@ -15,8 +15,8 @@ public static class IngestCommands
 {
     public static Command Ingest()
     {
-        var file = new Option<string?>("--file") { Description = "A JSON file holding one update or an array of updates" };
-        var dir = new Option<string?>("--dir") { Description = "A folder of such files (*.json)" };
+        var file = new Option<string?>("--file") { Description = "A JSON file holding one update or an array of updates, or a department's filled workbook (.xlsx, from `template`)" };
+        var dir = new Option<string?>("--dir") { Description = "A folder of such files (*.json, *.xlsx)" };
         var receivedAt = new Option<string?>("--received-at") { Description = "When a paper report actually arrived (ISO-8601, e.g. 2026-03-04T10:00:00+07:00); timeliness is judged by it" };
         var command = new Command("ingest", "Put department updates through the bus into the database; prints accepted / duplicate / rejected per message; exit 2 when any is rejected") { file, dir, receivedAt };
         command.SetAction(async (parse, cancellationToken) =>
@@ -30,10 +30,32 @@ public static class IngestCommands
                 at = parsed;
             }
             var items = new List<(string, ReadSubmission, DateTimeOffset?)>();
+            var brokenWorkbooks = 0;
+            PlanCatalog? plans = null;
             foreach (var f in files)
             {
+                if (WorkbookCommands.IsWorkbook(f))
+                {
+                    // The hub's own paper-report path: the department is the workbook's (its meta sheet). Nothing of a broken one goes on the bus.
+                    var workbook = WorkbookCommands.ReadDepartmentWorkbook(f, plans ??= PlanCommands.LoadCatalog(parse));
+                    if (workbook.IsValid)
+                    {
+                        var json = JsonSerializer.Serialize(workbook.Message, PlanJson.Options);
+                        items.Add((f, new ReadSubmission(workbook.Message, [], json, workbook.Message!.MessageId), at));
+                        continue;
+                    }
+                    brokenWorkbooks++;
+                    Console.WriteLine($"{"rejected",-10} {"(workbook: nothing sent)",-36}  {f}");
+                    foreach (var problem in workbook.Problems) Console.WriteLine($"           {problem}");
+                    continue;
+                }
                 var read = SubmissionReader.ReadMany(File.ReadAllText(f));
                 for (var i = 0; i < read.Count; i++) items.Add((read.Count == 1 ? f : $"{f}[{i}]", read[i], at));
+            }
+            if (items.Count == 0)
+            {
+                Console.WriteLine($"accepted 0, duplicate 0, rejected {brokenWorkbooks}");
+                return 2;
             }
 
             var builder = CliSupport.CreateBuilder(parse);
@@ -52,9 +74,9 @@ public static class IngestCommands
                 foreach (var reason in r.Reasons) Console.WriteLine($"           {reason.Field}: {reason.Message} [{reason.Code}]");
             }
             var counts = reports.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
-            Console.WriteLine($"accepted {counts.GetValueOrDefault("accepted")}, duplicate {counts.GetValueOrDefault("duplicate")}, rejected {counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict")}" +
+            Console.WriteLine($"accepted {counts.GetValueOrDefault("accepted")}, duplicate {counts.GetValueOrDefault("duplicate")}, rejected {counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict") + brokenWorkbooks}" +
                               (counts.TryGetValue("unconfirmed", out var unconfirmed) ? $", unconfirmed {unconfirmed}" : ""));
-            return reports.Any(r => r.Outcome is not ("accepted" or "duplicate")) ? 2 : 0;
+            return brokenWorkbooks > 0 || reports.Any(r => r.Outcome is not ("accepted" or "duplicate")) ? 2 : 0;
         });
         return command;
     }
@@ -71,7 +93,7 @@ public static class IngestCommands
         if (dir is not null)
         {
             if (!Directory.Exists(dir)) throw new UserException($"--dir {dir}: no such folder");
-            files.AddRange(Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal));
+            files.AddRange(Directory.EnumerateFiles(dir, "*.json").Concat(Directory.EnumerateFiles(dir, "*.xlsx")).Order(StringComparer.Ordinal));
         }
         return files;
     }

@@ -12,7 +12,10 @@ public static class PlanCommands
     {
         var plan = new Option<string?>("--plan") { Description = "Only this plan id" };
         var format = CliSupport.Format("table", "json", "table");
-        var command = new Command("plans", "List the plans: departments, indicators, tasks (with parsed timeframes), budget") { plan, format };
+        var command = new Command("plans", "List the plans: departments, indicators, tasks (with parsed timeframes), budget; export, template and import a plan as a workbook")
+        {
+            plan, format, PlanWorkbookCommands.Export(), PlanWorkbookCommands.Template(), PlanWorkbookCommands.Import(),
+        };
         command.SetAction(parse =>
         {
             var catalog = LoadCatalog(parse);
@@ -104,12 +107,19 @@ public static class PlanCommands
 
     public static Command Validate()
     {
-        var file = new Argument<string>("plan-file") { Description = "A plan JSON file" };
+        var file = new Argument<string>("plan-file") { Description = "A plan JSON file, or a plan workbook (.xlsx, checked without writing anything)" };
         var command = new Command("validate", "Check a plan file: exit 0 when valid (warnings printed), 2 when not, with every problem listed") { file };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path)) throw new UserException($"{path}: no such file; expected a plan JSON file");
+            if (!File.Exists(path)) throw new UserException($"{path}: no such file; expected a plan JSON file or a plan workbook (.xlsx)");
+            if (WorkbookCommands.IsWorkbook(path))
+            {
+                var read = PlanWorkbookCommands.Read(path);
+                if (read.Plan is null) return 2;
+                Console.WriteLine($"{path}: valid plan {read.Plan.Id} ({read.Plan.Departments.Count} departments, {read.Plan.Indicators.Count} indicators, {read.Plan.Tasks.Count} tasks, {read.Problems.Count} warnings)");
+                return 0;
+            }
             var result = PlanValidator.Load(path);
             foreach (var problem in result.Problems) Console.Error.WriteLine(problem);
             if (!result.IsValid) return 2;

@@ -21,7 +21,6 @@ public static class PublishCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var messages = DepartmentPublisher.ReadFile(parse.GetValue(file)!);
             var builder = CliSupport.CreateBuilder(parse);
             var uriText = builder.Configuration["Hub:RabbitMq:Uri"] is { Length: > 0 } configured ? configured : BrokerSettings.DefaultUri;
             var endpoint = BrokerSettings.ParseAmqpUri(uriText, "Hub:RabbitMq:Uri");
@@ -35,6 +34,8 @@ public static class PublishCommand
             }
             if (name is null || !name.Contains('.', StringComparison.Ordinal))
                 throw new UserException($"publish needs a department's broker user <plan>.<DEPARTMENT> (--user, or the user in Hub:RabbitMq:Uri); got \"{name}\"");
+            var path = parse.GetValue(file)!;
+            var messages = WorkbookCommands.IsWorkbook(path) ? WorkbookMessage(path, name, PlanCommands.LoadCatalog(parse)) : DepartmentPublisher.ReadFile(path);
             var secret = parse.GetValue(password) ?? (name == uriUser ? uriPassword : null)
                 ?? throw new UserException($"publish needs the password of {name}: --password, or in Hub:RabbitMq:Uri");
             var seconds = parse.GetValue(timeout);
@@ -54,5 +55,22 @@ public static class PublishCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A filled department workbook as one message. Refused before anything is published when it is broken (every
+    /// problem, one line) or is another department's: the broker would refuse the body's department later anyway,
+    /// and a department should hear at once that it picked the wrong file.
+    /// </summary>
+    private static IReadOnlyList<OutgoingMessage> WorkbookMessage(string path, string user, Reporting.Plans.PlanCatalog catalog)
+    {
+        var workbook = WorkbookCommands.ReadDepartmentWorkbook(path, catalog);
+        if (Reporting.Ingest.DepartmentIdentity.Parse(user) is { } identity && workbook.PlanId is not null
+            && (identity.PlanId != workbook.PlanId || identity.Department != workbook.Department))
+            throw new UserException($"{path}: impersonation refused: the workbook is department {workbook.Department}'s of plan {workbook.PlanId}, but broker user {user} is department {identity.Department} of plan {identity.PlanId}; nothing was published");
+        if (!workbook.IsValid)
+            throw new UserException($"{path}: not published, {workbook.Problems.Count} problem{(workbook.Problems.Count > 1 ? "s" : "")}: {string.Join("; ", workbook.Problems)}");
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(workbook.Message, Reporting.Plans.PlanJson.Options);
+        return [new OutgoingMessage(path, workbook.Message!.MessageId.ToString(), body)];
     }
 }
