@@ -86,7 +86,7 @@ public static class PdfReportRenderer
                 Line(text, 330, y - 5 * Leading, Fold(document.SignerName));
             }
             text.Append("ET");
-            page.Contents.CreateSingleContent().CreateStream(Encoding.Latin1.GetBytes(text.ToString()));
+            page.Contents.CreateSingleContent().Stream.Value = Encoding.Latin1.GetBytes(text.ToString());
             if (index == pages.Count - 1)
             {
                 // Between the signer's title and name: five lines, as the layout leaves for signature and seal.

@@ -8,7 +8,8 @@ internal abstract record PdfValue
 {
     public abstract void WriteTo(StringBuilder output);
 
-    public override string ToString()
+    /// <summary>The value in PDF syntax (records synthesise their own ToString, so this has another name).</summary>
+    public string Serialize()
     {
         var text = new StringBuilder();
         WriteTo(text);

@@ -126,15 +126,15 @@ public static class PdfSignatureWriter
             case PdfReference annotsRef:
                 var annots = (PdfList)file.Object(annotsRef.Number);
                 annots.Items.Add(widgetRef);
-                written[annotsRef.Number] = annots.ToString();
+                written[annotsRef.Number] = annots.Serialize();
                 break;
             case PdfList inline:
                 inline.Items.Add(widgetRef);
-                written[pageRef.Number] = page.ToString();
+                written[pageRef.Number] = page.Serialize();
                 break;
             default:
                 page.Set("/Annots", new PdfList([widgetRef]));
-                written[pageRef.Number] = page.ToString();
+                written[pageRef.Number] = page.Serialize();
                 break;
         }
 
@@ -145,13 +145,13 @@ public static class PdfSignatureWriter
         fields.Items.Add(widgetRef);
         acroForm.Set("/Fields", fields);
         acroForm.Set("/SigFlags", new PdfToken("3"));
-        if (acroFormValue is PdfReference acroFormRef) written[acroFormRef.Number] = acroForm.ToString();
+        if (acroFormValue is PdfReference acroFormRef) written[acroFormRef.Number] = acroForm.Serialize();
         else
         {
             var acroFormNumber = Allocate();
-            written[acroFormNumber] = acroForm.ToString();
+            written[acroFormNumber] = acroForm.Serialize();
             catalog.Set("/AcroForm", new PdfReference(acroFormNumber, 0));
-            written[rootRef.Number] = catalog.ToString();
+            written[rootRef.Number] = catalog.Serialize();
         }
 
         const string ContentsMarker = "/Contents <";
@@ -189,7 +189,7 @@ public static class PdfSignatureWriter
         if (trailer.Get("/Info") is { } info) newTrailer.Set("/Info", info);
         if (trailer.Get("/ID") is { } id) newTrailer.Set("/ID", id);
         newTrailer.Set("/Prev", new PdfToken(file.LastXref.ToString(CultureInfo.InvariantCulture)));
-        update.Append("trailer\n").Append(newTrailer).Append(CultureInfo.InvariantCulture, $"\nstartxref\n{xrefOffset}\n%%EOF\n");
+        update.Append("trailer\n").Append(newTrailer.Serialize()).Append(CultureInfo.InvariantCulture, $"\nstartxref\n{xrefOffset}\n%%EOF\n");
 
         var appended = Encoding.Latin1.GetBytes(update.ToString());
         var bytes = new byte[pdf.Length + appended.Length];
