@@ -86,7 +86,10 @@ public static class PdfReportRenderer
                 Line(text, 330, y - 5 * Leading, Fold(document.SignerName));
             }
             text.Append("ET");
-            page.Contents.CreateSingleContent().Stream.Value = Encoding.Latin1.GetBytes(text.ToString());
+            var content = page.Contents.AppendContent();
+            var bytes = Encoding.Latin1.GetBytes(text.ToString());
+            if (content.Stream is null) content.CreateStream(bytes);
+            else content.Stream.Value = bytes;
             if (index == pages.Count - 1)
             {
                 // Between the signer's title and name: five lines, as the layout leaves for signature and seal.

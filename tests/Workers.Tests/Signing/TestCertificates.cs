@@ -36,7 +36,7 @@ public sealed class TestCertificates
         using var issued = request.Create(_ca, from, to, RandomNumberGenerator.GetBytes(12));
         using var withPrivate = issued.CopyWithPrivateKey(key);
         var path = Path.Combine(Folder, fileName);
-        var collection = new X509Certificate2Collection { withKey ? withPrivate : issued, _ca };
+        var collection = new X509Certificate2Collection { withKey ? withPrivate : issued, X509CertificateLoader.LoadCertificate(_ca.RawData) };
         File.WriteAllBytes(path, collection.Export(X509ContentType.Pfx, Password)!);
         return path;
     }
