@@ -93,7 +93,7 @@ public static class PdfReportRenderer
             if (index == pages.Count - 1)
             {
                 // Between the signer's title and name: five lines, as the layout leaves for signature and seal.
-                var top = PageHeight - y - 4.5 * Leading;
+                var top = PageHeight - y;
                 var signer = new XRect(310, top, 200, 4 * Leading);
                 var placement = new SignaturePlacement(index, signer, new XRect(signer.X - 30, signer.Y - 10, 100, signer.Height + 20));
                 return new PdfRendering(pdf, placement);

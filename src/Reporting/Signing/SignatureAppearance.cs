@@ -12,10 +12,11 @@ public sealed record AppearanceImage(string Name, int Width, int Height, byte[] 
 /// What a signature widget draws (Decree 30 Appendix I): the image, scaled to fit and centred; or, without one, the signer's
 /// name and the signing time in ISO 8601 with +07:00 in a text appearance.
 /// </summary>
-public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, IReadOnlyList<string> Lines)
+public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, IReadOnlyList<string> Lines, bool AtBottom = false)
 {
-    public static SignatureAppearance Text(string name, DateTimeOffset signingTime, string? note = null) =>
-        new([], [name, signingTime.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), .. note is null ? Array.Empty<string>() : [note]]);
+    /// <param name="atBottom">Lines from the box's foot: the agency's box lies over the signer's, whose lines start at the top.</param>
+    public static SignatureAppearance Text(string name, DateTimeOffset signingTime, bool atBottom = false) =>
+        new([], [name, signingTime.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)], atBottom);
 
     public static SignatureAppearance Image(AppearanceImage image) => new([image], []);
 
@@ -33,7 +34,7 @@ public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, 
         {
             const double size = 9;
             content.Append("BT 0 0 0.6 rg /Helv 9 Tf\n");
-            var y = height - size - 2;
+            var y = AtBottom ? 2 + (Lines.Count - 1) * (size + 2) : height - size - 2;
             foreach (var line in Lines)
             {
                 var folded = PdfReportRenderer.Fold(line);

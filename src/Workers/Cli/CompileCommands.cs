@@ -16,7 +16,7 @@ public static class CompileCommands
     {
         var plan = new Option<string?>("--plan") { Description = "Plan id (with --level commune)" };
         var period = new Option<string>("--period") { Description = "Period label: YYYY-MM, YYYY-Q1, YYYY-H1, YYYY-9M or YYYY-FY", Required = true };
-        var format = CliSupport.Format("json", "docx", "html", "json", "eml");
+        var format = CliSupport.Format("json", "docx", "html", "json", "eml", "pdf");
         var output = new Option<string?>("--out") { Description = "Output file (default: stdout for json and html)" };
         var date = new Option<string?>("--date") { Description = "The report's date (yyyy-MM-dd; default: today in Asia/Ho_Chi_Minh)" };
         var level = CliSupport.Level();
@@ -29,13 +29,14 @@ public static class CompileCommands
         {
             var higher = parse.GetValue(level) == "higher";
             var fmt = parse.GetValue(format)!;
-            if (higher && fmt == "eml") throw new UserException("--format eml is for a commune's report; the roll-up is docx, html or json");
+            if (higher && fmt is "eml" or "pdf") throw new UserException($"--format {fmt} is for a commune's report; the roll-up is docx, html or json");
             if (!higher && parse.GetValue(plan) is null) throw new UserException("--plan is required with --level commune (the default); expected a plan id such as binh-chuong-2026");
             var builder = CliSupport.CreateBuilder(parse);
             if (parse.GetValue(body) is { } bodyId) builder.Configuration["Hub:Higher:Id"] = bodyId;
             builder.AddReportingHub();
             builder.Services.AddSingleton<ReportProducer>();
             builder.Services.AddSingleton<RollupProducer>();
+            builder.AddDelivery();
             using var host = builder.Build();
             var label = parse.GetValue(period)!;
             var issueDate = parse.GetValue(date) is { } d
@@ -55,6 +56,14 @@ public static class CompileCommands
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             CliSupport.RequirePeriod(catalog, p, label);
+            if (fmt == "pdf")
+            {
+                // An issued report comes back as issued (its number, date and signatures); otherwise the unsigned draft.
+                var pdfPath = path ?? $"{p.Id}_{label}.pdf";
+                await File.WriteAllBytesAsync(pdfPath, host.Services.GetRequiredService<ReportIssuer>().CompiledPdf(p, label, issueDate), cancellationToken);
+                Console.Error.WriteLine($"wrote {pdfPath}");
+                return 0;
+            }
             var outputs = host.Services.GetRequiredService<ReportProducer>().Produce(p, label, issueDate);
             return await WriteAsync(fmt, path, () => ReportEmail.FileName(outputs.Report, fmt), outputs.Docx, outputs.Html, outputs.Json, outputs.Email, cancellationToken);
         });

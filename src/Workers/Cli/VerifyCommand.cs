@@ -27,7 +27,7 @@ public static class VerifyCommand
                 Console.WriteLine($"  who:        {c.Subject ?? "?"}");
                 Console.WriteLine($"  serial:     {c.Serial ?? "?"}");
                 Console.WriteLine($"  sha-256:    {c.Thumbprint ?? "?"}");
-                Console.WriteLine($"  signed at:  {c.SigningTime ?? "?"}");
+                Console.WriteLine($"  signed at:  {PdfDate(c.SigningTime)} (claimed by the signer, /M)");
                 Console.WriteLine($"  timestamp:  {(c.Timestamp is { } t ? t.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) + " (RFC 3161)" : "none")}");
                 Console.WriteLine($"  type:       {c.SubFilter ?? "?"}");
                 Console.WriteLine($"  covers:     {(c.CoversWholeDocument ? "the whole document" : "an earlier revision (later revisions were appended)")}");
@@ -39,5 +39,20 @@ public static class VerifyCommand
             return 2;
         });
         return command;
+    }
+
+    /// <summary>"D:20261120090000+07'00'" as ISO 8601 with its offset; anything else as written.</summary>
+    private static string PdfDate(string? value)
+    {
+        if (value is null) return "?";
+        var text = value.StartsWith("D:", StringComparison.Ordinal) ? value[2..] : value;
+        if (text.Length >= 14 && DateTime.TryParseExact(text[..14], "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            var offset = TimeSpan.Zero;
+            if (text.Length >= 20 && text[14] is '+' or '-' && int.TryParse(text.AsSpan(15, 2), CultureInfo.InvariantCulture, out var h) && int.TryParse(text.AsSpan(18, 2), CultureInfo.InvariantCulture, out var m))
+                offset = (text[14] == '-' ? -1 : 1) * new TimeSpan(h, m, 0);
+            return new DateTimeOffset(local, offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+        return value;
     }
 }

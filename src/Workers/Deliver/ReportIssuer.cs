@@ -41,6 +41,22 @@ public sealed class ReportIssuer(OutgoingRegister register, ReportProducer produ
         return (entry, Outputs(plan, outputs.Report, entry, from));
     }
 
+    /// <summary>A draft's PDF (no number: the register numbers at issue), signed with the plan's certificates; the demo writes these.</summary>
+    public static async Task<byte[]> SignedDraftAsync(ReportOutputs outputs, DateOnly issueDate, ReportSigners signers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var document = ReportDocument.Build(outputs.Report, new RenderOptions(issueDate, Signatures: signers.Lines()));
+        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
+        return await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
+    }
+
+    /// <summary>The PDF `compile --format pdf` writes: the issued, signed one when the register has it, else the unsigned draft.</summary>
+    public byte[] CompiledPdf(Plan plan, string period, DateOnly issueDate)
+    {
+        if (register.Current(plan.Id, period) is { IsStored: true } issued) return issued.Pdf!;
+        var report = producer.Compile(plan, period);
+        return PdfReportRenderer.RenderBytes(ReportDocument.Build(report, new RenderOptions(issueDate))).Pdf;
+    }
+
     /// <summary>The report in every form, from the register's bytes.</summary>
     private static ReportOutputs Outputs(Plan plan, Reporting.Compile.CompiledReport report, RegisterEntry entry, string from)
     {

@@ -20,7 +20,7 @@ public static class ReportSigning
             var appearance = signers.Signature is { } image ? SignatureAppearance.Image(image) : SignatureAppearance.Text(signerName, now);
             pdf = await SignOnceAsync(pdf, new SignatureField("NguoiKy", placement.PageIndex, placement.SignerBox, now, Name(signer), "Người có thẩm quyền ký", appearance), signer, cancellationToken);
         }
-        var agencyAppearance = signers.Seal is { } seal ? SignatureAppearance.Image(seal) : SignatureAppearance.Text(Name(signers.Agency), now);
+        var agencyAppearance = signers.Seal is { } seal ? SignatureAppearance.Image(seal) : SignatureAppearance.Text(Name(signers.Agency), now, atBottom: true);
         return await SignOnceAsync(pdf, new SignatureField("CoQuan", placement.PageIndex, placement.SealBox, now, Name(signers.Agency), "Chữ ký số của cơ quan, tổ chức", agencyAppearance), signers.Agency, cancellationToken);
     }
 

@@ -376,7 +376,7 @@ public sealed class CliDemoTests : CliTest
         Assert.Equal(new Dictionary<string, int> { [".docx"] = 60, [".eml"] = 60, [".html"] = 60, [".json"] = 60 }, byExtension);
         foreach (var id in SeedPlanIds)
             Assert.Equal(48, files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == id));
-        Assert.Contains("240 files", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("300 files", run.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Data, "hub.db")), "the demo's database is in --data");
     }
 
