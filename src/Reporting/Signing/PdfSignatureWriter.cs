@@ -63,7 +63,7 @@ public sealed class PreparedSignature
 public static class PdfSignatureWriter
 {
     /// <summary>Bytes reserved for the CMS: a certificate chain of three, an RFC 3161 token with its TSA chain, and room to spare.</summary>
-    public const int DefaultContentsSize = 24_576;
+    public const int DefaultContentsSize = 12_288;
 
     public static PreparedSignature Prepare(byte[] pdf, SignatureField field, int contentsSize = DefaultContentsSize)
     {
