@@ -122,7 +122,7 @@ public sealed class RollupDelivery(
         message.To.Add(new MailboxAddress(body.HigherLevel.Name, recipient));
         message.Subject = $"Báo cáo tổng hợp kết quả thực hiện chuyển đổi số {ReportText.PeriodText(period.Communes)} của các xã, phường - {body.Name}";
         message.MessageId = ReportEmail.MessageId(body.Id, period.Period, recipient);
-        var builder = new BodyBuilder { HtmlBody = outputs.Html };
+        var builder = new BodyBuilder { HtmlBody = outputs.Html, TextBody = ReportEmail.PlainText(outputs.Html) };
         builder.Attachments.Add(RollupProducer.FileName(outputs.Report, "docx"), outputs.Docx, ContentType.Parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
         message.Body = builder.ToMessageBody();
         return message;

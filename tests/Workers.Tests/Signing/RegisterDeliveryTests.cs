@@ -151,6 +151,24 @@ public sealed class RegisterDeliveryTests(ITestOutputHelper output) : IDisposabl
         Assert.DoesNotContain(TestCertificates.Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deliver_writesAnEmlAsSmtpWouldCarryIt_withATextPlainAlternative_andNoLineOver998Octets()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 9, 0, 0, Local));
+        await using var hub = DeliveryHost.Build(_data.Path, clock, output);
+        await hub.Delivery.DeliverAsync(hub.Plan, "2026-Q1", resend: false, CancellationToken.None);
+
+        var raw = await File.ReadAllBytesAsync(Path.Combine(hub.Outbox, $"{PlanId}_2026-Q1.eml"));
+        var longest = System.Text.Encoding.Latin1.GetString(raw).Split("\r\n").Max(l => l.Length);
+        Assert.True(longest <= 998, $"a line of {longest} octets");
+        Assert.All(raw, b => Assert.True(b < 0x80, "an 8-bit octet in a 7-bit message"));
+        var mail = Eml(hub, "2026-Q1");
+        Assert.Contains("Số: 01/BC-UBND", mail.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", mail.TextBody, StringComparison.Ordinal);
+        Assert.NotNull(mail.HtmlBody);
+        Assert.All(mail.BodyParts.OfType<MimePart>(), p => Assert.NotEqual(ContentEncoding.Default, p.ContentTransferEncoding));
+    }
+
     private static OutgoingRegister Register(DeliveryHost hub) => hub.Services.GetRequiredService<OutgoingRegister>();
 
     private static MimeMessage Eml(DeliveryHost hub, string period) => MimeMessage.Load(Path.Combine(hub.Outbox, $"{PlanId}_{period}.eml"));
