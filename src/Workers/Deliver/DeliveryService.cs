@@ -112,13 +112,20 @@ public sealed class DeliveryService(
         var reminded = new List<string>();
         foreach (var department in silent)
         {
-            if (!ledger.RecordReminder(plan.Id, period, department.Code, offsetDays, department.Email, clock.GetUtcNow())) continue;
+            if (ledger.ReminderSent(plan.Id, period, department.Code, offsetDays)) continue;
             var message = ReminderEmail(plan, reportingPeriod, department, offsetDays);
             var smtp = options.Value.Smtp;
+            // Recorded only once the server accepted it (or the pickup folder has it); a refused send is logged and not recorded.
+            var sent = true;
             if (smtp.IsConfigured)
-                await new SmtpReportSender(smtp, loggers.CreateLogger<SmtpReportSender>(), clock).SendAsync(message, cancellationToken);
+            {
+                var result = await new SmtpReportSender(smtp, loggers.CreateLogger<SmtpReportSender>(), clock).SendAsync(message, cancellationToken);
+                sent = result.Sent;
+                if (!sent) _logger.LogWarning("Reminder of {Plan} {Period} to {Department} not sent: {Reply}", plan.Id, period, department.Code, result.LastReply);
+            }
             else
                 await ReportEmail.WriteToPickupAsync(message, options.Value.PickupDirectory, $"reminder_{plan.Id}_{period}_{department.Code}_{offsetDays:+0;-0;0}.eml", cancellationToken);
+            if (!sent || !ledger.RecordReminder(plan.Id, period, department.Code, offsetDays, department.Email, clock.GetUtcNow())) continue;
             reminded.Add(department.Code);
         }
         metrics.RemindersSent(reminded.Count);
