@@ -12,8 +12,9 @@ command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] |
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_apt+=(python3-aiosmtpd)
 # The dashboard tests drive a headless Chromium (screenshots, clicking through a re-drive).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-# The PDF tests read the files back with poppler: pdftotext, pdffonts, pdfinfo, pdftoppm (and pdfsig for signatures).
-command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# pdftotext, pdffonts, pdfinfo, pdftoppm, pdfsig read the PDFs back as a receiver would; openssl ts is the local timestamp authority.
+command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need_apt[*]}"

@@ -13,4 +13,8 @@ public sealed record CommuneReportSubmitted
     public string Kind { get; init; } = "";
     public DateTimeOffset CompiledAt { get; init; }
     public string ReportJson { get; init; } = "";
+    /// <summary>The register's number of the issued report ("07/BC-UBND"); null from a hub that does not number.</summary>
+    public string? Number { get; init; }
+    /// <summary>The issued report as the signed PDF (base64 in JSON), the original in law; null from a hub that does not sign.</summary>
+    public byte[]? SignedPdf { get; init; }
 }

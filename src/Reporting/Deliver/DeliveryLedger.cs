@@ -66,6 +66,13 @@ public sealed class DeliveryLedger(HubDatabase database)
         return connection.Query<DeliveryRow>(Sql.Unfinished).AsList();
     }
 
+    /// <summary>Whether a reminder was already sent (recorded after the server accepted it).</summary>
+    public bool ReminderSent(string planId, string period, string department, int offsetDays)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>(Sql.HasReminder, new { planId, period, department, offsetDays }) > 0;
+    }
+
     /// <summary>Records a reminder; false when it was already sent.</summary>
     public bool RecordReminder(string planId, string period, string department, int offsetDays, string recipient, DateTimeOffset at)
     {
@@ -109,6 +116,7 @@ public sealed class DeliveryLedger(HubDatabase database)
             VALUES (@planId, @period, @department, @offsetDays, @sentAt, @recipient)
             ON CONFLICT DO NOTHING
             """;
+        public const string HasReminder = "SELECT COUNT(*) FROM reminders WHERE plan_id = @planId AND period = @period AND department = @department AND offset_days = @offsetDays";
         public const string GetState = "SELECT value FROM hub_state WHERE key = @key";
         public const string InitState = "INSERT INTO hub_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING";
     }

@@ -23,6 +23,8 @@ public sealed record Plan
     public IReadOnlyList<BaselineStatistic> Statistics { get; init; } = [];
     public CalendarSettings? Calendar { get; init; }
     public DeliverySettings? Delivery { get; init; }
+    /// <summary>This plan's own certificates, overriding Hub:Signing; null: the hub's.</summary>
+    public PlanSigning? Signing { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     public Department? FindDepartment(string code) => Departments.FirstOrDefault(d => d.Code == code);
@@ -30,6 +32,23 @@ public sealed record Plan
     public PlanTask? FindTask(string code) => Tasks.FirstOrDefault(t => t.Code == code);
     public CalendarSettings EffectiveCalendar => Calendar ?? CalendarSettings.Default;
     public IReadOnlyList<string> Channels => Delivery?.Channels is { Count: > 0 } c ? c : ["email"];
+}
+
+/// <summary>A plan's own signing certificates (PKCS#12 paths, relative to the plan file's folder or absolute); each overrides Hub:Signing's.</summary>
+public sealed record PlanSigning
+{
+    public SigningCertificate? Agency { get; init; }
+    public SigningCertificate? Signer { get; init; }
+}
+
+/// <summary>A PKCS#12 file, its password (or a file holding it) and the image its visible signature shows.</summary>
+public sealed record SigningCertificate
+{
+    public required string Certificate { get; init; }
+    public string? Password { get; init; }
+    public string? PasswordFile { get; init; }
+    /// <summary>The seal (agency) or the handwritten signature (signer) as a transparent PNG.</summary>
+    public string? Image { get; init; }
 }
 
 /// <summary>The reporting unit (xã / phường).</summary>

@@ -62,21 +62,28 @@ public static partial class PdfReportRenderer
     public static void Render(ReportDocument document, Stream output, PdfRenderSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var rendering = Build(document, settings);
-        using var pdf = rendering.Document;
-        using var buffer = new MemoryStream();
-        pdf.Save(buffer, closeStream: false);
-        var bytes = buffer.GetBuffer();
-        var length = (int)buffer.Length;
-        FixXmp(bytes, length, ContentHash(document), IssueDate(document, settings));
-        output.Write(bytes, 0, length);
+        using var buffer = Save(document, settings, out _);
+        output.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    public static byte[] Render(ReportDocument document, PdfRenderSettings? settings = null)
+    public static byte[] Render(ReportDocument document, PdfRenderSettings? settings = null) => RenderBytes(document, settings).Pdf;
+
+    /// <summary>The unsigned PDF's bytes (deterministic, as <see cref="Render(ReportDocument, Stream, PdfRenderSettings?)"/>) and where its signatures go: what the signing code appends its revisions to.</summary>
+    public static (byte[] Pdf, SignaturePlacement Placement) RenderBytes(ReportDocument document, PdfRenderSettings? settings = null)
     {
-        using var stream = new MemoryStream();
-        Render(document, stream, settings);
-        return stream.ToArray();
+        using var buffer = Save(document, settings, out var placement);
+        return (buffer.ToArray(), placement);
+    }
+
+    private static MemoryStream Save(ReportDocument document, PdfRenderSettings? settings, out SignaturePlacement placement)
+    {
+        var rendering = Build(document, settings);
+        placement = rendering.Placement;
+        using var pdf = rendering.Document;
+        var buffer = new MemoryStream();
+        pdf.Save(buffer, closeStream: false);
+        FixXmp(buffer.GetBuffer(), (int)buffer.Length, ContentHash(document), IssueDate(document, settings));
+        return buffer;
     }
 
     private static void SetMetadata(PdfDocument pdf, ReportDocument document, PdfRenderSettings settings, byte[] hash)

@@ -9,8 +9,22 @@ namespace ChuyenDoiSo.Reporting.Render;
 /// <summary>
 /// What only the caller knows when a report is printed: the issue date (ngày ban hành) and the
 /// document number; a null number prints "Số:      /BC-UBND", a draft awaiting its number from the office.
+/// <paramref name="Replaces"/>: the line of a correction that names the document it replaces (Decree 30 Art. 18.3);
+/// <paramref name="Signatures"/>: the document's signature list (who signs it digitally, with which certificate).
 /// </summary>
-public sealed record RenderOptions(DateOnly IssueDate, string? Number = null);
+public sealed record RenderOptions(DateOnly IssueDate, string? Number = null, string? Replaces = null, IReadOnlyList<string>? Signatures = null)
+{
+    /// <summary>The lines a correction and a signed document add at the end of the body, the same in every renderer.</summary>
+    public IEnumerable<ReportBlock> IssueBlocks()
+    {
+        if (Replaces is { Length: > 0 } replaces) yield return new ReportParagraph(replaces, Italic: true);
+        if (Signatures is { Count: > 0 } signatures)
+        {
+            yield return new ReportParagraph("Văn bản được ký số:", Italic: true);
+            yield return new ReportList(signatures, Italic: true);
+        }
+    }
+}
 
 /// <summary>The Vietnamese wording and number formats of an official report (Decree 30/2020/NĐ-CP).</summary>
 public static class ReportText
@@ -286,6 +300,7 @@ public sealed record ReportDocument
         body.Add(new ReportParagraph(
             $"Trên đây là báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {ReportText.PeriodText(report.Period)} " +
             $"của Ủy ban nhân dân {plan.Commune.Kind} {plan.Commune.Name}./."));
+        body.AddRange(options.IssueBlocks());
 
         return new ReportDocument
         {

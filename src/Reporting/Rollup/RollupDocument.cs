@@ -60,6 +60,7 @@ public static class RollupDocument
         blocks.Add(new ReportParagraph(
             $"Trên đây là báo cáo tổng hợp kết quả thực hiện Kế hoạch chuyển đổi số {periodText} của các xã, phường; " +
             $"{body.Name} kính báo cáo {body.HigherLevel.Name}./."));
+        blocks.AddRange(options.IssueBlocks());
 
         return new ReportDocument
         {

@@ -56,11 +56,33 @@ public static class EmbeddedBench
             }
             var compileSeconds = sw.Elapsed.TotalSeconds;
 
+            // Render + sign as an issue does: the PDF of every report, then the signer's and the agency's signature (demo RSA-2048 keys, no timestamp).
+            var signers = new Signing.SigningSetup(CliSupport.Options(host.Services), TimeProvider.System).For(null);
+            double renderSeconds = 0, signSeconds = 0;
+            long pdfBytes = 0;
+            using (var connection = database.Open())
+            {
+                foreach (var plan in catalog.Plans)
+                    foreach (var period in catalog.CalendarFor(plan))
+                    {
+                        var report = ReportCompiler.Compile(connection, catalog, plan, period.Period);
+                        sw.Restart();
+                        var document = Reporting.Render.ReportDocument.Build(report, new Reporting.Render.RenderOptions(period.AdjustedDueDate, "01/BC-UBND", Signatures: signers.Lines()));
+                        var (unsigned, placement) = Reporting.Render.PdfReportRenderer.RenderBytes(document);
+                        renderSeconds += sw.Elapsed.TotalSeconds;
+                        sw.Restart();
+                        var signed = await Signing.ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, DateTimeOffset.UtcNow, cancellationToken);
+                        signSeconds += sw.Elapsed.TotalSeconds;
+                        pdfBytes += signed.Length;
+                    }
+            }
+
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             Console.WriteLine($"updates: {count:N0} ({stored:N0} receipts), batch {CliSupport.Options(host.Services).Ingest.BatchSize}");
             Console.WriteLine($"publish: {publishSeconds:0.00} s; publish+store: {ingestSeconds:0.00} s = {count / ingestSeconds:N0} updates/s");
             Console.WriteLine($"store alone (IngestStore, no bus): {storeRate:N0} updates/s");
             Console.WriteLine($"compile: {reports} reports in {compileSeconds:0.00} s = {compileSeconds * 1000 / reports:0.0} ms/report");
+            Console.WriteLine($"render PDF: {renderSeconds * 1000 / reports:0.0} ms/report; sign twice (PAdES, two incremental revisions): {signSeconds * 1000 / reports:0.0} ms/report; signed PDF {pdfBytes / reports / 1024.0:0} KiB/report");
             return stored >= count ? 0 : 1;
         }
         finally

@@ -36,6 +36,7 @@ public static class CompileCommands
             builder.AddReportingHub();
             builder.Services.AddSingleton<ReportProducer>();
             builder.Services.AddSingleton<RollupProducer>();
+            builder.AddDelivery();
             using var host = builder.Build();
             var label = parse.GetValue(period)!;
             var issueDate = parse.GetValue(date) is { } d
@@ -62,8 +63,15 @@ public static class CompileCommands
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             CliSupport.RequirePeriod(catalog, p, label);
+            if (fmt == "pdf")
+            {
+                // An issued report comes back as issued (its number, date and signatures); otherwise the unsigned draft.
+                var pdfPath = path ?? $"{p.Id}_{label}.pdf";
+                await File.WriteAllBytesAsync(pdfPath, host.Services.GetRequiredService<ReportIssuer>().CompiledPdf(p, label, issueDate), cancellationToken);
+                Console.Error.WriteLine($"wrote {pdfPath}");
+                return 0;
+            }
             var outputs = host.Services.GetRequiredService<ReportProducer>().Produce(p, label, issueDate);
-            if (fmt == "pdf") return Wrote(PdfFiles.Write(outputs.Report, issueDate, path ?? ReportEmail.FileName(outputs.Report, "pdf")));
             return await WriteAsync(fmt, path, () => ReportEmail.FileName(outputs.Report, fmt), outputs.Docx, outputs.Html, outputs.Json, outputs.Email, cancellationToken);
         });
         return command;

@@ -91,12 +91,13 @@ public static class DeliveryCommands
     {
         var plan = new Option<string?>("--plan") { Description = "Plan id (with --level commune)" };
         var period = new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true };
-        var resend = new Option<bool>("--resend") { Description = "Send again to recipients that already have it" };
+        var resend = new Option<bool>("--resend") { Description = "Send the issued report (the same signed document, the same number) again to recipients that already have it" };
+        var correction = new Option<bool>("--correction") { Description = "Issue a correction: a new document with a new number from the register, stating which number it replaces (Decree 30 Art. 18.3), sent on every channel" };
         var level = CliSupport.Level();
         var body = CliSupport.Body();
-        var command = new Command("deliver", "Compile and send one report now on every channel of its plan (or, with --level higher, the body's roll-up); without --resend, a recipient that has it does not get it again")
+        var command = new Command("deliver", "Issue (number from the register, signed PDF) and send one report now on every channel of its plan (or, with --level higher, the body's roll-up); without --resend, a recipient that has it does not get it again")
         {
-            plan, period, resend, level, body,
+            plan, period, resend, correction, level, body,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -118,7 +119,15 @@ public static class DeliveryCommands
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
             CliSupport.RequirePeriod(catalog, p, label);
-            return Print(await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken));
+            if (parse.GetValue(correction) && parse.GetValue(resend)) throw new UserException("--correction and --resend exclude each other: a correction is a new document, a resend the same one again");
+            try
+            {
+                return Print(await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken, parse.GetValue(correction)));
+            }
+            catch (Signing.SigningConfigurationException e)
+            {
+                throw new UserException(e.Message);
+            }
         });
         return command;
     }

@@ -34,6 +34,7 @@ public static class DemoCommand
             builder.AddReportingHub().AddMessaging();
             builder.Services.AddSingleton<LocalIngest>();
             builder.Services.AddSingleton<ReportProducer>();
+            builder.Services.AddSingleton<Signing.SigningSetup>();
             using var host = builder.Build();
             var options = CliSupport.Options(host.Services);
             var outDir = parse.GetValue(output) ?? Path.Combine(options.Data, "demo");
@@ -43,6 +44,8 @@ public static class DemoCommand
 
             var ingest = host.Services.GetRequiredService<LocalIngest>();
             var producer = host.Services.GetRequiredService<ReportProducer>();
+            var signing = host.Services.GetRequiredService<Signing.SigningSetup>();
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var rows = new List<IReadOnlyList<string>>();
             var started = DateTime.UtcNow;
             var totalFiles = 0;
@@ -57,12 +60,12 @@ public static class DemoCommand
                 foreach (var period in catalog.CalendarFor(plan))
                 {
                     var outputs = producer.Produce(plan, period.Period, period.AdjustedDueDate);
+                    // A signed PDF of every report; drafts: the register numbers a report when `deliver` or `run` issues it.
+                    outputs = outputs with { Pdf = await ReportIssuer.SignedDraftAsync(outputs, period.AdjustedDueDate, signing.For(plan), now, cancellationToken) };
                     onTime += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.OnTime);
                     late += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Late);
                     missing += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Missing);
                     totalFiles += (await ReportProducer.WriteAsync(outputs, Path.Combine(outDir, plan.Id), cancellationToken)).Count;
-                    PdfFiles.Write(outputs.Report, period.AdjustedDueDate, Path.Combine(outDir, plan.Id, ReportEmail.FileName(outputs.Report, "pdf")));
-                    totalFiles++;
                 }
                 rows.Add([plan.Id, I(catalog.CalendarFor(plan).Count), I(results.Count), I(counts.GetValueOrDefault("accepted")), I(counts.GetValueOrDefault("duplicate")),
                     I(counts.GetValueOrDefault("rejected") + counts.GetValueOrDefault("conflict")), I(onTime), I(late), I(missing)]);
@@ -71,7 +74,7 @@ public static class DemoCommand
 
             Console.Write(CliSupport.Table(["plan", "reports", "updates", "accepted", "duplicate", "rejected", "on time", "late", "missing"], rows));
             Console.WriteLine();
-            Console.WriteLine($"{totalFiles} files (DOCX, PDF, HTML, JSON, .eml per report) in {Path.GetFullPath(outDir)}");
+            Console.WriteLine($"{totalFiles} files (DOCX, HTML, JSON, .eml and signed PDF per report) in {Path.GetFullPath(outDir)}");
             Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
             Console.WriteLine("next: status --format table | compile --plan binh-chuong-2026 --period 2026-Q1 --format docx --out q1.docx");
             return 0;

@@ -20,6 +20,7 @@ public static class HubCommandLine
             DeliveryCommands.Schedule(),
             DeliveryCommands.Deliveries(),
             DeliveryCommands.Deliver(),
+            VerifyCommand.Verify(),
             RunCommand.Run(),
             BenchCommand.Bench(),
             AccountsCommand.Accounts(),

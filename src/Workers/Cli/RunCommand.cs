@@ -20,6 +20,15 @@ public static class RunCommand
             app.MapOperations();
             var options = CliSupport.Options(app.Services);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
+            // A certificate that cannot sign stops the start, not the first deadline (exit 2, one line naming the setting).
+            try
+            {
+                app.Services.GetRequiredService<Signing.SigningSetup>().CheckAll(higher ? [] : app.Services.GetRequiredService<Reporting.Plans.PlanCatalog>().Plans);
+            }
+            catch (Signing.SigningConfigurationException e)
+            {
+                throw new UserException(e.Message);
+            }
             if (higher)
             {
                 // A broken catalogue or body file stops the start, not the first message.

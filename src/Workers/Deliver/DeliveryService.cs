@@ -26,7 +26,7 @@ public sealed class DeliveryService(
     PlanCatalog catalog,
     HubDatabase database,
     DeliveryLedger ledger,
-    ReportProducer producer,
+    ReportIssuer issuer,
     ReportForwarder forwarder,
     IOptions<HubOptions> options,
     TimeProvider clock,
@@ -35,7 +35,12 @@ public sealed class DeliveryService(
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeliveryService>();
 
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues the report (its number from the register, or the one it has) and sends it on every channel that has not had it.
+    /// With <paramref name="correction"/>, a report already issued is replaced by a new document with a new number that names
+    /// the old one (Decree 30 Art. 18.3), sent on every channel again.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var reportingPeriod = RequirePeriod(plan, period);
         var settings = plan.EffectiveCalendar;
@@ -45,6 +50,12 @@ public sealed class DeliveryService(
         // One delivery at a time across processes (`run` at a deadline, `deliver` by hand): the ledger row alone cannot
         // tell a send in progress from one a crash left open. The kernel drops the lock when a process dies.
         using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
+        if (correction)
+        {
+            // Numbered and stored before any channel is claimed: a crash from here on resumes with this number.
+            (_, outputs) = await issuer.IssueAsync(plan, period, correction: true, cancellationToken);
+            resend = true;
+        }
         foreach (var channel in plan.Channels)
         {
             var recipient = channel == "email" ? plan.HigherLevel.Email : DeliverySchedule.ForwardRecipient;
@@ -57,8 +68,8 @@ public sealed class DeliveryService(
             }
             try
             {
-                // The report is dated the day it leaves.
-                outputs ??= producer.Produce(plan, period, HubTime.LocalDate(clock.GetUtcNow()), options.Value.Smtp.From);
+                // The report is numbered and dated the day it is first issued; the register keeps both, and the bytes.
+                outputs ??= (await issuer.IssueAsync(plan, period, correction: false, cancellationToken)).Outputs;
                 var (sent, permanent, attempts, error) = channel == "email"
                     ? await SendEmailAsync(outputs.Email, outputs, cancellationToken)
                     : await forwarder.ForwardAsync(outputs, ForwardMessageId(plan.Id, period), clock.GetUtcNow(), cancellationToken);
@@ -101,13 +112,20 @@ public sealed class DeliveryService(
         var reminded = new List<string>();
         foreach (var department in silent)
         {
-            if (!ledger.RecordReminder(plan.Id, period, department.Code, offsetDays, department.Email, clock.GetUtcNow())) continue;
+            if (ledger.ReminderSent(plan.Id, period, department.Code, offsetDays)) continue;
             var message = ReminderEmail(plan, reportingPeriod, department, offsetDays);
             var smtp = options.Value.Smtp;
+            // Recorded only once the server accepted it (or the pickup folder has it); a refused send is logged and not recorded.
+            var sent = true;
             if (smtp.IsConfigured)
-                await new SmtpReportSender(smtp, loggers.CreateLogger<SmtpReportSender>(), clock).SendAsync(message, cancellationToken);
+            {
+                var result = await new SmtpReportSender(smtp, loggers.CreateLogger<SmtpReportSender>(), clock).SendAsync(message, cancellationToken);
+                sent = result.Sent;
+                if (!sent) _logger.LogWarning("Reminder of {Plan} {Period} to {Department} not sent: {Reply}", plan.Id, period, department.Code, result.LastReply);
+            }
             else
                 await ReportEmail.WriteToPickupAsync(message, options.Value.PickupDirectory, $"reminder_{plan.Id}_{period}_{department.Code}_{offsetDays:+0;-0;0}.eml", cancellationToken);
+            if (!sent || !ledger.RecordReminder(plan.Id, period, department.Code, offsetDays, department.Email, clock.GetUtcNow())) continue;
             reminded.Add(department.Code);
         }
         metrics.RemindersSent(reminded.Count);

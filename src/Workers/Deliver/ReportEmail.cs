@@ -11,15 +11,18 @@ public static class ReportEmail
 {
     public const string DefaultFrom = "hub@chuyendoiso.example";
 
-    public static MimeMessage Compose(CompiledReport report, string html, byte[] docx, string from, string to, string toName)
+    public static MimeMessage Compose(CompiledReport report, string html, byte[] docx, string from, string to, string toName, byte[]? pdf = null, string? number = null, string? messageId = null)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress($"UBND {report.Plan.Commune.FullName}", from));
         message.To.Add(new MailboxAddress(toName, to));
-        message.Subject = $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {ReportText.PeriodText(report.Period)} - UBND {report.Plan.Commune.FullName}";
+        message.Subject = $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {ReportText.PeriodText(report.Period)} - UBND {report.Plan.Commune.FullName}"
+                          + (number is null ? "" : $" (Số {number})");
         // The same report to the same recipient always has the same Message-ID, so a receiver can drop a repeat.
-        message.MessageId = MessageId(report.Plan.Id, report.Period.Period, to);
-        var body = new BodyBuilder { HtmlBody = html };
+        message.MessageId = messageId ?? MessageId(report.Plan.Id, report.Period.Period, to);
+        var body = new BodyBuilder { HtmlBody = html, TextBody = PlainText(html) };
+        // The signed PDF is the original (Decree 30 Art. 5); the DOCX stays for whoever edits a roll-up from it.
+        if (pdf is not null) body.Attachments.Add(FileName(report, "pdf"), pdf, new ContentType("application", "pdf"));
         body.Attachments.Add(FileName(report, "docx"), docx, ContentType.Parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
         message.Body = body.ToMessageBody();
         return message;
@@ -33,12 +36,30 @@ public static class ReportEmail
 
     public static string FileName(CompiledReport report, string extension) => $"{report.Plan.Id}_{report.Period.Period}.{extension}";
 
-    /// <summary>Writes the message as an .eml file to the pickup folder (the embedded default); returns the path.</summary>
+    /// <summary>The text/plain alternative of an HTML body: block ends become line breaks, tags go, entities are decoded, control characters dropped.</summary>
+    public static string PlainText(string html)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(html, @"<(script|style)[^>]*>.*?</\1>", "", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"<br\s*/?>|</(p|div|h[1-6]|tr|li|table)>", "\n", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"</t[dh]>", "\t", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", ""));
+        var lines = text.Split('\n').Select(l => new string(l.Where(c => !char.IsControl(c) || c == '\t').ToArray()).Replace('\u00A0', ' ').Trim());
+        return System.Text.RegularExpressions.Regex.Replace(string.Join("\n", lines), "\n{3,}", "\n\n").Trim() + "\n";
+    }
+
+    /// <summary>
+    /// Writes the message as an .eml file to the pickup folder (the embedded default); returns the path. Prepared as SMTP
+    /// would carry it: every part with a 7-bit transfer encoding, no line over 998 octets (RFC 5322 §2.1.1).
+    /// </summary>
     public static async Task<string> WriteToPickupAsync(MimeMessage message, string folder, string fileName, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
+        message.Prepare(EncodingConstraint.SevenBit, 998);
         var path = Path.Combine(folder, fileName);
-        await message.WriteToAsync(path, cancellationToken);
+        // CRLF line ends, as on the wire: MimeKit's default on Linux is LF.
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        await message.WriteToAsync(format, path, cancellationToken);
         return path;
     }
 }

@@ -22,6 +22,8 @@ public sealed class ReportForwarder(IOptions<HubOptions> options)
             Kind = Reporting.Calendar.ReportKinds.ToLabel(outputs.Report.Period.Kind),
             CompiledAt = now,
             ReportJson = outputs.Json,
+            Number = outputs.Number,
+            SignedPdf = outputs.Pdf,
         };
         return await PublishAsync(message, cancellationToken);
     }

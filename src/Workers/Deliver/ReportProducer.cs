@@ -7,17 +7,31 @@ using MimeKit;
 namespace ChuyenDoiSo.Workers.Deliver;
 
 /// <summary>A compiled report in every form the hub sends.</summary>
-public sealed record ReportOutputs(CompiledReport Report, byte[] Docx, string Html, string Json, MimeMessage Email);
+public sealed record ReportOutputs(CompiledReport Report, byte[] Docx, string Html, string Json, MimeMessage Email)
+{
+    /// <summary>The signed PDF of an issued report; null for a draft.</summary>
+    public byte[]? Pdf { get; init; }
+    /// <summary>The register's number of an issued report ("07/BC-UBND"); null for a draft.</summary>
+    public string? Number { get; init; }
+}
 
 /// <summary>Compiles a plan's report for a period and renders it: DOCX, HTML, JSON and the email.</summary>
 public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database, Operations.HubMetrics metrics)
 {
-    public ReportOutputs Produce(Plan plan, string period, DateOnly issueDate, string from = ReportEmail.DefaultFrom)
+    public ReportOutputs Produce(Plan plan, string period, DateOnly issueDate, string from = ReportEmail.DefaultFrom) =>
+        Produce(plan, period, new RenderOptions(issueDate), from);
+
+    public CompiledReport Compile(Plan plan, string period)
     {
-        CompiledReport report;
-        using (var connection = database.Open()) report = ReportCompiler.Compile(connection, catalog, plan, period);
+        using var connection = database.Open();
+        var report = ReportCompiler.Compile(connection, catalog, plan, period);
         metrics.Compiled();
-        var options = new RenderOptions(issueDate);
+        return report;
+    }
+
+    public ReportOutputs Produce(Plan plan, string period, RenderOptions options, string from = ReportEmail.DefaultFrom)
+    {
+        var report = Compile(plan, period);
         var docx = DocxReportRenderer.Render(report, options);
         var html = HtmlReportRenderer.Render(report, options);
         var json = JsonReportRenderer.Render(report);
@@ -36,6 +50,9 @@ public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database, Op
         await File.WriteAllTextAsync(html, outputs.Html, cancellationToken);
         await File.WriteAllTextAsync(json, outputs.Json, cancellationToken);
         var eml = await ReportEmail.WriteToPickupAsync(outputs.Email, folder, ReportEmail.FileName(outputs.Report, "eml"), cancellationToken);
-        return [docx, html, json, eml];
+        if (outputs.Pdf is null) return [docx, html, json, eml];
+        var pdf = Path.Combine(folder, ReportEmail.FileName(outputs.Report, "pdf"));
+        await File.WriteAllBytesAsync(pdf, outputs.Pdf, cancellationToken);
+        return [docx, html, json, eml, pdf];
     }
 }

@@ -93,7 +93,7 @@ public sealed class RollupDelivery(
                 _logger.LogWarning("{Commune} has not reported {Period}, but {Body} has no contact for it (communeContacts)", commune.Id, period, body.Id);
                 continue;
             }
-            if (!ledger.RecordReminder(body.Id, period, commune.Id, offsetDays, email, clock.GetUtcNow())) continue;
+            if (ledger.ReminderSent(body.Id, period, commune.Id, offsetDays)) continue;
             var message = new MimeMessage();
             message.From.Add(new MailboxAddress(body.Name, options.Value.Smtp.From));
             message.To.Add(new MailboxAddress(committee, email));
@@ -107,7 +107,14 @@ public sealed class RollupDelivery(
                     ? $"Kính gửi {committee},\n\nĐến nay {body.Name} chưa nhận được báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} của {committee} (hạn {due}). Đề nghị gửi báo cáo ngay.\n\n{body.Name}"
                     : $"Kính gửi {committee},\n\nBáo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} hạn ngày {due}. Đề nghị gửi đúng hạn.\n\n{body.Name}",
             };
-            await SendEmailAsync(message, $"reminder_{body.Id}_{period}_{commune.Id.Replace('#', '-')}_{offsetDays:+0;-0;0}.eml", cancellationToken);
+            // Recorded only once the server accepted it; a refused send is logged and not recorded.
+            var (sent, _, _, reply) = await SendEmailAsync(message, $"reminder_{body.Id}_{period}_{commune.Id.Replace('#', '-')}_{offsetDays:+0;-0;0}.eml", cancellationToken);
+            if (!sent)
+            {
+                _logger.LogWarning("Reminder of {Body} {Period} to {Commune} not sent: {Reply}", body.Id, period, commune.Id, reply);
+                continue;
+            }
+            if (!ledger.RecordReminder(body.Id, period, commune.Id, offsetDays, email, clock.GetUtcNow())) continue;
             reminded.Add(commune.Id);
         }
         return reminded;
@@ -122,7 +129,7 @@ public sealed class RollupDelivery(
         message.To.Add(new MailboxAddress(body.HigherLevel.Name, recipient));
         message.Subject = $"Báo cáo tổng hợp kết quả thực hiện chuyển đổi số {ReportText.PeriodText(period.Communes)} của các xã, phường - {body.Name}";
         message.MessageId = ReportEmail.MessageId(body.Id, period.Period, recipient);
-        var builder = new BodyBuilder { HtmlBody = outputs.Html };
+        var builder = new BodyBuilder { HtmlBody = outputs.Html, TextBody = ReportEmail.PlainText(outputs.Html) };
         builder.Attachments.Add(RollupProducer.FileName(outputs.Report, "docx"), outputs.Docx, ContentType.Parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
         message.Body = builder.ToMessageBody();
         return message;

@@ -23,6 +23,8 @@ public sealed class HubOptions
     public string Level { get; set; } = "Commune";
     /// <summary>The `Hub:Higher` section, used when <see cref="Level"/> is Higher (and by `compile --level higher`).</summary>
     public HigherOptions Higher { get; set; } = new();
+    /// <summary>The PKCS#12 certificates that sign every issued PDF; without any, a demo certificate made in the data folder.</summary>
+    public SigningOptions Signing { get; set; } = new();
 
     public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
@@ -35,6 +37,24 @@ public sealed class HubOptions
         if (!string.IsNullOrWhiteSpace(Seeds)) return Seeds;
         return Directory.Exists("seeds") ? "seeds" : Path.Combine(AppContext.BaseDirectory, "seeds");
     }
+}
+
+/// <summary>The `Hub:Signing` section: the agency's and the signer's PKCS#12, and an RFC 3161 timestamp authority.</summary>
+public sealed class SigningOptions
+{
+    public SigningCertificateOptions Agency { get; set; } = new();
+    public SigningCertificateOptions Signer { get; set; } = new();
+    /// <summary>With it, every signature gets an RFC 3161 timestamp (PAdES B-T).</summary>
+    public string? TimestampUrl { get; set; }
+}
+
+/// <summary>One PKCS#12 file with its password; the agency's seal or the signer's signature image (transparent PNG).</summary>
+public sealed class SigningCertificateOptions
+{
+    public string? Certificate { get; set; }
+    public string? Password { get; set; }
+    public string? SealImage { get; set; }
+    public string? SignatureImage { get; set; }
 }
 
 public sealed class RabbitMqOptions

@@ -5,6 +5,7 @@ using ChuyenDoiSo.Workers.Rollup;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Ingest;
 using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Register;
 using ChuyenDoiSo.Workers.Deliver;
 using ChuyenDoiSo.Workers.Schedule;
 using MassTransit;
@@ -83,6 +84,9 @@ public static class HubServices
     public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<OutgoingRegister>();
+        builder.Services.AddSingleton<Signing.SigningSetup>();
+        builder.Services.AddSingleton<ReportIssuer>();
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryService>();

@@ -1,0 +1,67 @@
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Register;
+using ChuyenDoiSo.Reporting.Render;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Signing;
+using ChuyenDoiSo.Workers.Wiring;
+using Microsoft.Extensions.Options;
+
+namespace ChuyenDoiSo.Workers.Deliver;
+
+/// <summary>
+/// Issues a commune's report: takes its number from the outgoing register (or finds the one it has), renders it with that
+/// number and the register's issue date, signs the PDF as the last write, and stores the bytes before anything is sent.
+/// An issued report is never rendered again: every later send, resend or compile gives back the stored bytes.
+/// </summary>
+public sealed class ReportIssuer(OutgoingRegister register, ReportProducer producer, SigningSetup signing, IOptions<HubOptions> options, TimeProvider clock)
+{
+    public const string Suffix = "/BC-UBND";
+
+    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var entry = register.Issue(plan.Id, period, HubTime.LocalDate(now), Suffix, correction);
+        var from = options.Value.Smtp.From;
+        if (entry.IsStored)
+        {
+            var report = producer.Compile(plan, period);
+            return (entry, Outputs(plan, report, entry, from));
+        }
+        var signers = signing.For(plan);
+        var replaces = entry.ReplacesId is { } replacedId ? register.Find(replacedId) : null;
+        var renderOptions = new RenderOptions(entry.IssueDate, entry.Number,
+            replaces is null ? null : $"Báo cáo này thay thế Báo cáo số {replaces.Number} ngày {ReportText.Date(replaces.IssueDate)} (đính chính nội dung).",
+            signers.Lines());
+        var outputs = producer.Produce(plan, period, renderOptions, from);
+        var document = ReportDocument.Build(outputs.Report, renderOptions);
+        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
+        // Signing is the last write: the metadata and everything else are in the unsigned PDF already.
+        var signed = await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
+        entry = register.Store(entry.Id, new IssuedDocument(signed, outputs.Docx, outputs.Html, outputs.Json, now));
+        return (entry, Outputs(plan, outputs.Report, entry, from));
+    }
+
+    /// <summary>A draft's PDF (no number: the register numbers at issue), signed with the plan's certificates; the demo writes these.</summary>
+    public static async Task<byte[]> SignedDraftAsync(ReportOutputs outputs, DateOnly issueDate, ReportSigners signers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var document = ReportDocument.Build(outputs.Report, new RenderOptions(issueDate, Signatures: signers.Lines()));
+        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
+        return await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
+    }
+
+    /// <summary>The PDF `compile --format pdf` writes: the issued, signed one when the register has it, else the unsigned draft.</summary>
+    public byte[] CompiledPdf(Plan plan, string period, DateOnly issueDate)
+    {
+        if (register.Current(plan.Id, period) is { IsStored: true } issued) return issued.Pdf!;
+        var report = producer.Compile(plan, period);
+        return PdfReportRenderer.RenderBytes(ReportDocument.Build(report, new RenderOptions(issueDate))).Pdf;
+    }
+
+    /// <summary>The report in every form, from the register's bytes.</summary>
+    private static ReportOutputs Outputs(Plan plan, Reporting.Compile.CompiledReport report, RegisterEntry entry, string from)
+    {
+        var email = ReportEmail.Compose(report, entry.Html!, entry.Docx!, from, plan.HigherLevel.Email, plan.HigherLevel.Name, entry.Pdf, entry.Number,
+            entry.ReplacesId is null ? null : ReportEmail.MessageId(plan.Id, $"{entry.Period}.{entry.Year}.{entry.Sequence}", plan.HigherLevel.Email));
+        return new ReportOutputs(report, entry.Docx!, entry.Html!, entry.Json!, email) { Pdf = entry.Pdf, Number = entry.Number };
+    }
+}
