@@ -31,6 +31,8 @@ public static class RunCommand
             var database = app.Services.GetRequiredService<Reporting.Storage.HubDatabase>();
             logger.LogInformation("Database {Path}: quick_check ok in {Milliseconds:0} ms", database.Path, database.LastCheck.TotalMilliseconds);
             logger.LogInformation("Hub starting: transport {Transport}, data {Data}, dashboard and health on {Urls}", options.Transport, Path.GetFullPath(options.Data), options.Http.Urls);
+            // Every documented counter at zero from the start, once the Prometheus exporter listens.
+            app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<HubMetrics>().Announce());
             await app.RunAsync(cancellationToken);
             return 0;
         });
