@@ -16,6 +16,10 @@ public static partial class HubOptionsReader
     /// <summary>Binds the section; a value the binder cannot convert (Hub:Smtp:Port=abc) is named, not a .NET type.</summary>
     public static HubOptions Bind(IConfiguration configuration)
     {
+        // The binder drops a list element it cannot convert without a word (RetryDelaysSeconds:0=soon binds as no delays).
+        foreach (var element in configuration.GetSection("Hub:Smtp:RetryDelaysSeconds").GetChildren())
+            if (!double.TryParse(element.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                throw new UserException($"{element.Path} {Shown(element.Path, element.Value)} is not a number; expected seconds, e.g. Hub:Smtp:RetryDelaysSeconds:0=5");
         try
         {
             return configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
