@@ -27,7 +27,8 @@ public static class SubmissionMatrix
         {
             foreach (var result in SubmissionTimeliness.For(plan, period, IngestQueries.ForPeriod(receipts, plan.Id, period.Period)))
             {
-                var status = result.Status == SubmissionStatus.Missing && today <= period.DepartmentDueDate ? Pending : result.Status;
+                // Before the departments' deadline nothing is missing or late yet: only on time (received) or not due yet.
+                var status = today > period.DepartmentDueDate || result.Status == SubmissionStatus.OnTime ? result.Status : Pending;
                 cells.Add(new MatrixCell(result.Department.Code, period.Period, status, result.ReceivedAt));
             }
         }

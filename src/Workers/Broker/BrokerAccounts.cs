@@ -64,10 +64,8 @@ public sealed record BrokerSettings(string Vhost, BrokerUser Hub, string Account
         return path.Length == 0 ? "/" : path;
     }
 
-    public static string Redact(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.UserInfo.Contains(':', StringComparison.Ordinal)
-            ? uri.Replace(u.UserInfo, u.UserInfo.Split(':')[0] + ":***", StringComparison.Ordinal)
-            : uri;
+    /// <summary>The URI without its password (also when it does not parse).</summary>
+    public static string Redact(string uri) => Secrets.MaskUri(uri);
 }
 
 /// <summary>
@@ -230,6 +228,9 @@ public sealed class BrokerAccounts
     /// </summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(RabbitMqManagement management, CancellationToken cancellationToken)
     {
+        // The administrator who applies is never redefined: PUTting the hub's user when it is that administrator replaced
+        // its tags with "management" (and its password), and every later call of the management API was refused.
+        var administrator = management.User;
         var lines = new List<string>();
         async Task Put(string what, string path, JsonObject body)
         {
@@ -242,7 +243,9 @@ public sealed class BrokerAccounts
         async Task PutUser(BrokerUser user, string configure, string write, string read)
         {
             var name = Uri.EscapeDataString(user.Name);
-            await Put($"user {user.Name}", $"api/users/{name}", new JsonObject
+            if (string.Equals(user.Name, administrator, StringComparison.Ordinal))
+                lines.Add($"{"kept",-8}user {user.Name} (the administrator applying: its tags and password are left as they are)");
+            else await Put($"user {user.Name}", $"api/users/{name}", new JsonObject
             {
                 ["password_hash"] = PasswordHash(Settings.AccountSecret, user.Name, user.Password),
                 ["hashing_algorithm"] = HashingAlgorithm,
@@ -285,13 +288,19 @@ public sealed class RabbitMqManagement : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
+    private readonly string _shown;
 
     public RabbitMqManagement(Uri baseUri, string user, string password, TimeSpan? timeout = null)
     {
+        User = user;
+        _shown = Secrets.MaskUri(baseUri.GetLeftPart(UriPartial.Path));
         _baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         _http = new HttpClient { BaseAddress = _baseUri, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
     }
+
+    /// <summary>The administrator these calls are made as.</summary>
+    public string User { get; }
 
     /// <summary>PUT a JSON body; true when the broker created the resource (201), false when it was already there (204).</summary>
     public async Task<bool> PutAsync(string path, JsonObject body, CancellationToken cancellationToken)
@@ -317,11 +326,11 @@ public sealed class RabbitMqManagement : IDisposable
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException or IOException || e.HttpRequestError == HttpRequestError.ConnectionError)
         {
-            throw new BrokerUnavailableException($"cannot connect to the management API at {_baseUri} ({e.InnerException?.Message ?? e.Message}); is the broker running with the management plugin? (Hub:RabbitMq:ManagementUri)");
+            throw new BrokerUnavailableException($"cannot connect to the management API at {_shown} ({e.InnerException?.Message ?? e.Message}); is the broker running with the management plugin? (Hub:RabbitMq:ManagementUri)");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new BrokerUnavailableException($"cannot connect to the management API at {_baseUri}: no answer within {_http.Timeout.TotalSeconds:0} s");
+            throw new BrokerUnavailableException($"cannot connect to the management API at {_shown}: no answer within {_http.Timeout.TotalSeconds:0} s");
         }
         if (response.IsSuccessStatusCode) return response;
         var reason = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -331,7 +340,7 @@ public sealed class RabbitMqManagement : IDisposable
         throw response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new BrokerUnavailableException(
-                $"access refused by the management API at {_baseUri} ({code} {detail}) for {method} /{path}; an administrator's credentials are needed (Hub:RabbitMq:AdminUser/AdminPassword or --admin-user/--admin-password)"),
+                $"access refused by the management API at {_shown} ({code} {detail}) for {method} /{path}; an administrator's credentials are needed (Hub:RabbitMq:AdminUser/AdminPassword or --admin-user/--admin-password)"),
             _ => new BrokerUnavailableException($"the management API refused {method} /{path}: {code} {detail}"),
         };
     }

@@ -47,7 +47,7 @@ public static class AccountsCommand
 
             var managementText = configuration["Hub:RabbitMq:ManagementUri"] is { Length: > 0 } m ? m : BrokerSettings.DefaultManagementUri;
             if (!Uri.TryCreate(managementText, UriKind.Absolute, out var managementUri) || managementUri.Scheme is not ("http" or "https"))
-                throw new UserException($"Hub:RabbitMq:ManagementUri \"{managementText}\" is not an http(s) URI; expected e.g. {BrokerSettings.DefaultManagementUri}");
+                throw new UserException($"Hub:RabbitMq:ManagementUri \"{Secrets.MaskUri(managementText)}\" is not an http(s) URI; expected e.g. {BrokerSettings.DefaultManagementUri}");
             var user = parse.GetValue(adminUser) ?? configuration["Hub:RabbitMq:AdminUser"];
             var password = parse.GetValue(adminPassword) ?? configuration["Hub:RabbitMq:AdminPassword"];
             if (string.IsNullOrEmpty(user) || password is null)
@@ -58,7 +58,7 @@ public static class AccountsCommand
                 var lines = await accounts.ApplyAsync(management, cancellationToken);
                 foreach (var line in lines) Console.WriteLine(line);
                 var created = lines.Count(l => l.StartsWith("created", StringComparison.Ordinal));
-                Console.WriteLine($"applied {lines.Count} definitions to vhost {accounts.Vhost} at {managementUri}: {created} created, {lines.Count - created} already there");
+                Console.WriteLine($"applied {lines.Count} definitions to vhost {accounts.Vhost} at {Secrets.MaskUri(managementUri.GetLeftPart(UriPartial.Path))}: {created} created, {lines.Count - created} already there");
                 return 0;
             }
             catch (BrokerUnavailableException e)

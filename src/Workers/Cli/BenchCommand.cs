@@ -9,7 +9,7 @@ public static class BenchCommand
 {
     public static Command Bench()
     {
-        var count = new Option<int>("--count") { Description = "Updates to push", DefaultValueFactory = _ => 50_000 };
+        var count = CliSupport.WholeNumber("--count", "Updates to push (1 to 10,000,000)", 50_000, 1, 10_000_000);
         var transport = new Option<string>("--transport") { Description = "inmemory: the embedded pipeline; rabbitmq: durable ingest through the broker at Hub:RabbitMq:Uri, against two references", DefaultValueFactory = _ => "inmemory" };
         transport.AcceptOnlyFromAmong("inmemory", "rabbitmq");
         var rollup = new Option<bool>("--rollup") { Description = "Roll up N communes with 28 indicators each for one period instead; prints time and memory per N" };
@@ -41,7 +41,7 @@ public static class BenchCommand
                 return builder.Build();
             }
             var probe = CliSupport.CreateBuilder(parse);
-            var options = probe.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+            var options = HubOptionsReader.Read(probe.Configuration);
             var catalog = PlanCatalog.LoadFolder(options.ResolveSeeds());
             return await Workers.Bench.RabbitMqBench.RunAsync(CreateHub, options, catalog, parse.GetValue(count), cancellationToken);
         });

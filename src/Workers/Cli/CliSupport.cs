@@ -24,10 +24,10 @@ public sealed class UserException(string message) : Exception(message)
 }
 
 /// <summary>Options every verb shares, and the host the verbs run in.</summary>
-public static class CliSupport
+public static partial class CliSupport
 {
-    public static readonly Option<string?> Data = new("--data") { Description = "Data folder (SQLite files, reports, .eml pickup). Default: ./data", Recursive = true };
-    public static readonly Option<string?> Seeds = new("--seeds") { Description = "Folder of plan files. Default: ./seeds, else the copy beside the program", Recursive = true };
+    public static readonly Option<string?> Data = DataFolder(new("--data") { Description = "Data folder (SQLite files, reports, .eml pickup). Default: ./data", Recursive = true });
+    public static readonly Option<string?> Seeds = InputFolder(new("--seeds") { Description = "Folder of plan files. Default: ./seeds, else the copy beside the program", Recursive = true });
 
     public static Option<string> Format(string defaultValue, params string[] allowed)
     {
@@ -47,8 +47,8 @@ public static class CliSupport
     /// <summary>--body ID: the higher body (seeds/higher/ID.json), overriding Hub:Higher:Id.</summary>
     public static Option<string?> Body() => new("--body") { Description = "Higher body id, a file seeds/higher/<id>.json (default: Hub:Higher:Id, else the only file there)" };
 
-    /// <summary>Builds the hub's host for a verb: configuration from appsettings.json and Hub__* variables, with --data/--seeds on top.</summary>
     /// <summary>
+    /// Builds the hub's host for a verb (configuration from appsettings.json and Hub__* variables, with --data/--seeds on top).
     /// The verbs' own arguments are System.CommandLine's; the host gets one setting only. Without it the default
     /// appsettings.json is reloaded on change, which watches the whole working folder with inotify, data/ included:
     /// every SQLite write woke the watcher (3.7 % of the hub's CPU while ingesting, in a trace).

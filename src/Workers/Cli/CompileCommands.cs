@@ -17,7 +17,7 @@ public static class CompileCommands
         var plan = new Option<string?>("--plan") { Description = "Plan id (with --level commune)" };
         var period = new Option<string>("--period") { Description = "Period label: YYYY-MM, YYYY-Q1, YYYY-H1, YYYY-9M or YYYY-FY", Required = true };
         var format = CliSupport.Format("json", "docx", "pdf", "html", "json", "eml");
-        var output = new Option<string?>("--out") { Description = "Output file (default: stdout for json and html)" };
+        var output = CliSupport.OutputFile(new Option<string?>("--out") { Description = "Output file (default: stdout for json and html)" });
         var date = new Option<string?>("--date") { Description = "The report's date (yyyy-MM-dd; default: today in Asia/Ho_Chi_Minh)" };
         var level = CliSupport.Level();
         var body = CliSupport.Body();
@@ -89,11 +89,11 @@ public static class CompileCommands
         {
             case "docx":
                 path ??= defaultName();
-                await File.WriteAllBytesAsync(path, docx, cancellationToken);
+                await CliSupport.WriteFileAsync("--out", path, (s, ct) => s.WriteAsync(docx, ct).AsTask(), cancellationToken);
                 break;
             case "eml":
                 path ??= defaultName();
-                await email!.WriteToAsync(path, cancellationToken);
+                await CliSupport.WriteFileAsync("--out", path, (s, ct) => email!.WriteToAsync(s, ct), cancellationToken);
                 break;
             default:
                 var text = format == "html" ? html : json;
@@ -102,7 +102,7 @@ public static class CompileCommands
                     Console.WriteLine(text);
                     return 0;
                 }
-                await File.WriteAllTextAsync(path, text, cancellationToken);
+                await CliSupport.WriteFileAsync("--out", path, (s, ct) => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct).AsTask(), cancellationToken);
                 break;
         }
         Console.Error.WriteLine($"wrote {path}");

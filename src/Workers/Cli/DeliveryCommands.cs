@@ -25,6 +25,7 @@ public static class DeliveryCommands
             if (parse.GetValue(plan) is { } id) CliSupport.RequirePlan(catalog, id);
             var fromAt = Date(parse.GetValue(from), "--from") is { } f ? HubTime.At(f, TimeOnly.MinValue) : (DateTimeOffset?)null;
             var toAt = Date(parse.GetValue(to), "--to") is { } t ? HubTime.At(t, TimeOnly.MaxValue) : (DateTimeOffset?)null;
+            if (fromAt > toAt) throw new UserException($"--from {parse.GetValue(from)} is after --to {parse.GetValue(to)}; expected --from on or before --to");
             var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt);
             if (parse.GetValue(format) == "json")
             {
@@ -64,15 +65,11 @@ public static class DeliveryCommands
             var schedule = CliSupport.Options(host.Services).IsHigherLevel
                 ? host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
                 : DeliverySchedule.For(catalog, null, null, null);
-            var senders = schedule.Select(i => i.PlanId).ToHashSet(StringComparer.Ordinal);
-            var recorded = ledger.All().Where(r => senders.Contains(r.PlanId)).ToDictionary(r => (r.PlanId, r.Period, r.Channel));
-            // Every report due by now, whether or not the ledger has it: "should have gone out" includes the ones that never started.
-            var due = schedule.Where(i => i.Kind == ScheduledItem.Report && i.At <= now);
-            var rows = due.Select(i => recorded.TryGetValue((i.PlanId, i.Period, i.Channel), out var r)
-                    ? new { plan = i.PlanId, period = i.Period, recipient = r.Recipient, channel = i.Channel, due = i.At, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError }
-                    : new { plan = i.PlanId, period = i.Period, recipient = i.Recipient, channel = i.Channel, due = i.At, sent = (DateTimeOffset?)null, status = "not_sent", attempts = 0L, lastError = (string?)null })
-                .Concat(recorded.Values.Where(r => r.DueAt > now).Select(r => new { plan = r.PlanId, period = r.Period, recipient = r.Recipient, channel = r.Channel, due = r.DueAt, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError }))
-                .OrderBy(r => r.due).ThenBy(r => r.plan, StringComparer.Ordinal).ThenBy(r => r.channel, StringComparer.Ordinal)
+            // Every report due by now, whether or not the ledger has it ("should have gone out" includes the ones that never
+            // started), and what the ledger has for later ones; the same join as the dashboard's deliveries page.
+            var rows = DeliveryStanding.For(schedule, ledger.All(), now)
+                .Where(r => r.Status != DeliveryStanding.NotDue)
+                .Select(r => new { plan = r.PlanId, period = r.Period, recipient = r.Recipient, channel = r.Channel, due = r.DueAt, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError })
                 .ToList();
             if (parse.GetValue(format) == "json")
             {

@@ -16,8 +16,8 @@ public static class DemoCommand
 {
     public static Command Demo()
     {
-        var output = new Option<string?>("--out") { Description = "Where the reports go (default: <data>/demo)" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the generated updates", DefaultValueFactory = _ => 2026 };
+        var output = CliSupport.OutputFolder(new Option<string?>("--out") { Description = "Where the reports go (default: <data>/demo)" });
+        var seed = CliSupport.WholeNumber("--seed", "Seed of the generated updates (0 or more)", 2026, 0);
         var level = CliSupport.Level();
         var body = CliSupport.Body();
         var command = new Command("demo", "Generate a year of department updates for the five plans, put them through the bus, compile and render every report; with --level higher, 100 communes' forwarded reports rolled up")

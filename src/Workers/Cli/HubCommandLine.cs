@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
 
 namespace ChuyenDoiSo.Workers.Cli;
 
@@ -38,7 +39,8 @@ public static class HubCommandLine
         if (parse.Errors.Count > 0)
         {
             // One line, naming every mistake (an unknown verb comes second, after "command not provided").
-            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            // System.CommandLine's own wording names .NET types ("System.Int32"): said in words instead.
+            var messages = parse.Errors.Select(e => CliSupport.WithoutTypeNames(CliSupport.OneLine(e.Message))).Distinct(StringComparer.Ordinal);
             Console.Error.WriteLine($"error: {string.Join("; ", messages)} (see --help)");
             return 2;
         }
@@ -49,6 +51,29 @@ public static class HubCommandLine
         catch (UserException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            // The same validator as at the build of each host (HubOptionsReader), met again by ValidateOnStart.
+            Console.Error.WriteLine($"error: {string.Join("; ", e.Failures)}");
+            return 2;
+        }
+        catch (Exception e) when (Find<HubDatabaseException>(e) is { } database)
+        {
+            // Damaged, not a database, locked, full, read-only: the operator's to fix, in one line, never a stack trace.
+            Console.Error.WriteLine($"error: {database.Message}");
+            return 2;
+        }
+        catch (Exception e) when (Find<Microsoft.Data.Sqlite.SqliteException>(e) is { } sqlite)
+        {
+            Console.Error.WriteLine($"error: {HubDatabaseException.Explain("the hub's database", sqlite)}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Writing the output (stdout to /dev/full, a file) or reading an input failed: the environment's, said in one line.
+            Console.Error.WriteLine($"error: {CliSupport.OneLine(e.Message)}");
             return 2;
         }
         catch (PlanFileException e)
@@ -64,8 +89,20 @@ public static class HubCommandLine
         catch (Exception e) when (Environment.GetEnvironmentVariable("HUB_DEBUG") is null)
         {
             // A fault of ours, not the user's: one line, and HUB_DEBUG=1 shows the stack trace.
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (set HUB_DEBUG=1 for details)");
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {Wiring.Secrets.MaskUri(CliSupport.OneLine(e.Message))} (set HUB_DEBUG=1 for details)");
             return 1;
         }
+    }
+
+    /// <summary>The exception or one it wraps (a host's start wraps its services' failures in AggregateException).</summary>
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found) return found;
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(x => x is not null) is { } inner) return inner;
+        }
+        return null;
     }
 }

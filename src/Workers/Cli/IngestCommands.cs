@@ -15,8 +15,8 @@ public static class IngestCommands
 {
     public static Command Ingest()
     {
-        var file = new Option<string?>("--file") { Description = "A JSON file holding one update or an array of updates, or a department's filled workbook (.xlsx, from `template`)" };
-        var dir = new Option<string?>("--dir") { Description = "A folder of such files (*.json, *.xlsx)" };
+        var file = CliSupport.InputFile(new Option<string?>("--file") { Description = "A JSON file holding one update or an array of updates, or a department's filled workbook (.xlsx, from `template`)" });
+        var dir = CliSupport.InputFolder(new Option<string?>("--dir") { Description = "A folder of such files (*.json, *.xlsx)" });
         var receivedAt = new Option<string?>("--received-at") { Description = "When a paper report actually arrived (ISO-8601, e.g. 2026-03-04T10:00:00+07:00); timeliness is judged by it" };
         var command = new Command("ingest", "Put department updates through the bus into the database; prints accepted / duplicate / rejected per message; exit 2 when any is rejected") { file, dir, receivedAt };
         command.SetAction(async (parse, cancellationToken) =>

@@ -63,7 +63,7 @@ public static class PlanCommands
     public static Command Calendar()
     {
         var plan = new Option<string>("--plan") { Description = "Plan id", Required = true };
-        var year = new Option<int?>("--year") { Description = "Year (default: the plan's year)" };
+        var year = CliSupport.Year("Year, 2000 to 2100 (default: the plan's year)");
         var format = CliSupport.Format("table", "json", "table");
         var command = new Command("calendar", "The reports a plan owes in a year: period, kind, data window, due date and adjusted due date") { plan, year, format };
         command.SetAction(parse =>
@@ -107,7 +107,7 @@ public static class PlanCommands
 
     public static Command Validate()
     {
-        var file = new Argument<string>("plan-file") { Description = "A plan JSON file, or a plan workbook (.xlsx, checked without writing anything)" };
+        var file = CliSupport.InputFile(new Argument<string>("plan-file") { Description = "A plan JSON file, or a plan workbook (.xlsx, checked without writing anything)" });
         var command = new Command("validate", "Check a plan file: exit 0 when valid (warnings printed), 2 when not, with every problem listed") { file };
         command.SetAction(parse =>
         {

@@ -8,11 +8,11 @@ public static class PublishCommand
 {
     public static Command Publish()
     {
-        var file = new Option<string>("--file") { Description = "A JSON file holding one message or an array of messages", Required = true };
+        var file = CliSupport.InputFile(new Option<string>("--file") { Description = "A JSON file holding one message or an array of messages", Required = true });
         var user = new Option<string?>("--user") { Description = "The department's broker user <plan>.<DEPARTMENT> (default: the user in Hub:RabbitMq:Uri); with --plan, the department code is enough" };
         var password = new Option<string?>("--password") { Description = "Its password (default: the password in Hub:RabbitMq:Uri)" };
         var plan = new Option<string?>("--plan") { Description = "The plan id, when --user is only the department code" };
-        var timeout = new Option<int>("--confirm-timeout") { Description = "Seconds to wait for the broker's confirms", DefaultValueFactory = _ => 30 };
+        var timeout = CliSupport.WholeNumber("--confirm-timeout", "Seconds to wait for the broker's confirms (1 to 3600)", 30, 1, 3600);
         var command = new Command("publish",
             "Publish messages to the hub's exchange as a department (routing key and user_id = the broker user), persistent, with publisher confirms; " +
             "prints one line per confirmed message; exit 3 when the broker cannot be reached, refuses access or does not confirm")

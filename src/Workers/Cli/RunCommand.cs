@@ -15,7 +15,7 @@ public static class RunCommand
             var builder = CliSupport.CreateWebBuilder(parse, LogLevel.Information);
             builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
             builder.AddOperations();
-            var higher = (builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions()).IsHigherLevel;
+            var higher = HubOptionsReader.Read(builder.Configuration).IsHigherLevel;
             await using var app = builder.Build();
             app.MapOperations();
             var options = CliSupport.Options(app.Services);
@@ -35,7 +35,13 @@ public static class RunCommand
                 var setup = app.Services.GetRequiredService<Reporting.Rollup.RollupSetup>();
                 logger.LogInformation("Higher-level hub for {Body}: {Communes} communes expected on {Exchange}", setup.Body.Name, setup.Communes.Count, options.Higher.Exchange);
             }
+            // The database is opened, checked (PRAGMA quick_check) and migrated before anything consumes or schedules:
+            // a damaged or locked hub.db stops the start in one line (exit 2), and nothing is written into a damaged one.
+            var database = app.Services.GetRequiredService<Reporting.Storage.HubDatabase>();
+            logger.LogInformation("Database {Path}: quick_check ok in {Milliseconds:0} ms", database.Path, database.LastCheck.TotalMilliseconds);
             logger.LogInformation("Hub starting: transport {Transport}, data {Data}, dashboard and health on {Urls}", options.Transport, Path.GetFullPath(options.Data), options.Http.Urls);
+            // Every documented counter at zero from the start, once the Prometheus exporter listens.
+            app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<HubMetrics>().Announce());
             await app.RunAsync(cancellationToken);
             return 0;
         });

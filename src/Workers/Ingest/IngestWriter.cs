@@ -9,7 +9,7 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// only once it is durable. Unlike a broker-side batch, every delivery reaches the store, duplicates included,
 /// and one bad message fails only itself.
 /// </summary>
-public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, ILogger<IngestWriter> logger) : IDisposable
+public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, StorageFaults faults, ILogger<IngestWriter> logger) : IDisposable
 {
     private readonly Channel<(PreparedSubmission Item, TaskCompletionSource<IngestResult> Done)> _queue =
         Channel.CreateUnbounded<(PreparedSubmission, TaskCompletionSource<IngestResult>)>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,12 +47,26 @@ public sealed class IngestWriter(IngestStore store, Wiring.HubOptions options, I
             }
             catch (Exception e)
             {
-                // A locked or full database: every waiter fails and MassTransit retries each message.
-                logger.LogWarning(e, "Storing a batch of {Count} updates failed; they will be retried", batch.Count);
+                // A locked or full database: every waiter fails and MassTransit retries each message. One line saying the
+                // cause (not a stack trace per batch), and the health check turns red until a batch is stored again.
+                var cause = Cause(e);
+                faults.Failed(cause);
+                if (cause is null) logger.LogWarning(e, "Storing a batch of {Count} updates failed; they will be retried", batch.Count);
+                else logger.LogError("Storing a batch of {Count} updates failed; they will be retried: {Cause}", batch.Count, cause);
                 foreach (var entry in batch) entry.Done.TrySetException(e);
+                continue;
             }
+            faults.Stored();
         }
     }
+
+    /// <summary>The one-line cause of a database failure, or null for anything else (a bug, logged with its stack).</summary>
+    public static string? Cause(Exception e) => e switch
+    {
+        Reporting.Storage.HubDatabaseException d => d.Message,
+        Microsoft.Data.Sqlite.SqliteException s => Reporting.Storage.HubDatabaseException.Explain("hub.db", s),
+        _ => null,
+    };
 
     public void Dispose() => _queue.Writer.TryComplete();
 }

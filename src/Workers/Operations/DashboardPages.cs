@@ -18,6 +18,8 @@ public sealed class DashboardPages(
     ErrorQueueBroker errors,
     HealthCheckService health,
     OperatorAccess access,
+    Wiring.HubOptions options,
+    IServiceProvider services,
     TimeProvider clock)
 {
     public async Task<string> OverviewAsync(CancellationToken cancellationToken)
@@ -25,10 +27,10 @@ public sealed class DashboardPages(
         var now = clock.GetUtcNow();
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(OperationsEndpoints.ReadyTag), cancellationToken);
         var body = new StringBuilder();
-        body.Append($"""<p>Tình trạng chung (health): <span class="{report.Status}" id="health-status">{E(report.Status.ToString())}</span> — lúc {Local(now)}</p>""");
-        body.Append("<table><tr><th>Kiểm tra (check)</th><th>Tình trạng</th><th>Chi tiết</th></tr>");
+        body.Append($"""<p>Tình trạng chung (health): <span class="{report.Status}" id="health-status">{E(HealthLabel(report.Status))}</span> — lúc {Local(now)}</p>""");
+        body.Append("<table id=\"health\"><tr><th>Kiểm tra (check)</th><th>Tình trạng</th><th>Chi tiết</th></tr>");
         foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
-            body.Append($"""<tr><td>{E(name)}</td><td class="{entry.Status}">{E(entry.Status.ToString())}</td><td>{E(entry.Description ?? entry.Exception?.Message)}</td></tr>""");
+            body.Append($"""<tr data-check="{E(name)}"><td>{E(CheckLabel(name))}</td><td class="{entry.Status}">{E(HealthLabel(entry.Status))}</td><td>{E(HealthDetail(name, entry))}</td></tr>""");
         body.Append("</table>");
 
         body.Append("<h2>Kế hoạch và hạn báo cáo tiếp theo</h2><table id=\"deadlines\"><tr><th>Kế hoạch</th><th>Đơn vị</th><th>Kỳ báo cáo</th><th>Hạn bộ phận gửi</th><th>Báo cáo gửi đi lúc</th><th>Còn lại</th></tr>");
@@ -59,16 +61,18 @@ public sealed class DashboardPages(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                body.Append($"<tr><td colspan=\"2\">Không đọc được: {E(e.Message)}</td></tr>");
+                body.Append($"<tr><td colspan=\"2\">Không đọc được độ dài hàng đợi (RabbitMQ management API): {E(Wiring.Secrets.MaskUri(e.Message))}</td></tr>");
             }
             body.Append("</table>");
         }
         return Page("Tổng quan", "/", body.ToString());
     }
 
-    public string Matrix(string? planId)
+    /// <summary>The plan's matrix; null for a plan the hub does not have (a 404, never another plan's page).</summary>
+    public string? Matrix(string? planId)
     {
-        var plan = (planId is null ? null : catalog.Find(planId)) ?? catalog.Plans.First();
+        var plan = planId is null ? catalog.Plans.FirstOrDefault() : catalog.Find(planId);
+        if (plan is null) return null;
         var today = HubTime.LocalDate(clock.GetUtcNow());
         IReadOnlyList<PeriodReceiptRow> receipts;
         using (var connection = database.Open()) receipts = new IngestQueries(connection).FirstReceipts();
@@ -100,18 +104,74 @@ public sealed class DashboardPages(
         return Page("Ma trận nộp báo cáo", "/matrix", body.ToString());
     }
 
+    /// <summary>
+    /// What is due and not sent, failed or waiting first, then what went out, then what is not due yet: the schedule joined
+    /// with the ledger (the same join as the `deliveries` verb), so a report that never started is on the page too.
+    /// </summary>
     public string Deliveries()
     {
-        var rows = ledger.All();
-        var body = new StringBuilder($"<p>{rows.Count} lần gửi (mỗi kế hoạch, kỳ, người nhận và kênh một dòng).</p>");
+        var now = clock.GetUtcNow();
+        var schedule = options.IsHigherLevel
+            ? services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
+            : DeliverySchedule.For(catalog, null, null, null);
+        var rows = DeliveryStanding.For(schedule, ledger.All(), now);
+        int Count(Func<DeliveryStandingRow, bool> which) => rows.Count(which);
+        var body = new StringBuilder($"""
+            <p id="delivery-summary">Đến hạn mà chưa gửi (not sent): <strong>{E(Count(r => r.Status == DeliveryStanding.NotSent))}</strong> ·
+            Thất bại (failed): <strong>{E(Count(r => r.Status == "failed"))}</strong> ·
+            Chờ gửi lại (pending): <strong>{E(Count(r => r.Status is "pending" or "sending"))}</strong> ·
+            Đã gửi (sent): <strong>{E(Count(r => r.Status == "sent"))}</strong> ·
+            Chưa đến hạn (not due yet): <strong>{E(Count(r => r.Status == DeliveryStanding.NotDue))}</strong></p>
+            """);
         body.Append("<table id=\"deliveries\"><tr><th>Kế hoạch</th><th>Kỳ</th><th>Kênh</th><th>Người nhận</th><th>Hạn gửi</th><th>Trạng thái</th><th>Đã gửi lúc</th><th>Số lần thử</th><th>Lỗi gần nhất</th></tr>");
-        foreach (var row in rows.OrderByDescending(r => r.DueAt))
+        var ordered = rows.Where(r => r.NeedsAttention).OrderBy(r => r.DueAt)
+            .Concat(rows.Where(r => r.Status == "sent").OrderByDescending(r => r.DueAt))
+            .Concat(rows.Where(r => r.Status == DeliveryStanding.NotDue).OrderBy(r => r.DueAt))
+            .Concat(rows.Where(r => !r.NeedsAttention && r.Status is not ("sent" or DeliveryStanding.NotDue)));
+        foreach (var row in ordered)
         {
-            var status = row.Status switch { "sent" => "Đã gửi (sent)", "pending" => "Chờ gửi lại (pending)", "sending" => "Đang gửi (sending)", "failed" => "Thất bại (failed)", _ => row.Status };
-            body.Append($"<tr><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td><td>{E(row.Channel)}</td><td>{E(row.Recipient)}</td><td>{Local(row.DueAt)}</td><td class=\"{(row.Status == "pending" ? "pending-delivery" : row.Status)}\">{E(status)}</td><td>{Local(row.SentAt)}</td><td class=\"num\">{E(row.Attempts)}</td><td>{E(row.LastError)}</td></tr>");
+            var css = row.Status switch { "pending" => "pending-delivery", DeliveryStanding.NotSent => "failed", DeliveryStanding.NotDue => "pending", var other => other };
+            body.Append($"<tr data-plan=\"{E(row.PlanId)}\" data-period=\"{E(row.Period)}\" data-channel=\"{E(row.Channel)}\" data-status=\"{E(row.Status)}\"><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td><td>{E(row.Channel)}</td><td>{E(row.Recipient)}</td><td>{Local(row.DueAt)}</td><td class=\"{css}\">{E(DeliveryLabel(row.Status))}</td><td>{Local(row.SentAt)}</td><td class=\"num\">{E(row.Attempts)}</td><td>{E(row.LastError)}</td></tr>");
         }
         body.Append("</table>");
         return Page("Sổ gửi báo cáo", "/deliveries", body.ToString());
+    }
+
+    public static string DeliveryLabel(string status) => status switch
+    {
+        "sent" => "Đã gửi (sent)",
+        "pending" => "Chờ gửi lại (pending)",
+        "sending" => "Đang gửi (sending)",
+        "failed" => "Thất bại (failed)",
+        DeliveryStanding.NotSent => "Đến hạn, chưa gửi (not sent)",
+        DeliveryStanding.NotDue => "Chưa đến hạn (not due yet)",
+        _ => status,
+    };
+
+    private static string HealthLabel(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "Bình thường (Healthy)",
+        HealthStatus.Degraded => "Suy giảm (Degraded)",
+        _ => "Lỗi (Unhealthy)",
+    };
+
+    private static string CheckLabel(string name) => name switch
+    {
+        "masstransit-bus" => "Kết nối hàng đợi (masstransit-bus)",
+        "sqlite" => "Cơ sở dữ liệu (sqlite)",
+        "scheduler" => "Bộ hẹn giờ (scheduler)",
+        "smtp" => "Máy chủ thư (smtp)",
+        _ => name,
+    };
+
+    /// <summary>Each check's detail in Vietnamese, the technical word beside it; MassTransit's own text follows for the bus.</summary>
+    private string HealthDetail(string name, HealthReportEntry entry)
+    {
+        var detail = entry.Description ?? entry.Exception?.Message;
+        if (name != "masstransit-bus") return detail ?? "";
+        var transport = string.Equals(options.Transport, "RabbitMq", StringComparison.OrdinalIgnoreCase) ? "RabbitMQ" : "in-memory bus";
+        var said = entry.Status == HealthStatus.Healthy ? $"Đã kết nối ({transport})" : $"Không kết nối được ({transport})";
+        return detail is null ? said : $"{said}: {Wiring.Secrets.MaskUri(detail)}";
     }
 
     public string Rejections()

@@ -9,10 +9,12 @@ using Quartz;
 namespace ChuyenDoiSo.Workers.Operations;
 
 /// <summary>The hub's database takes a write: the write lock is taken and released (BEGIN IMMEDIATE; ROLLBACK).</summary>
-public sealed class SqliteWritableCheck(HubDatabase database) : IHealthCheck
+public sealed class SqliteWritableCheck(HubDatabase database, Ingest.StorageFaults faults) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // The writer's own last failure (locked beyond its wait, full, damaged) decides: updates are not being stored.
+        if (faults.Cause is { } cause) return Task.FromResult(HealthCheckResult.Unhealthy($"Không lưu được cập nhật (SQLite): {cause}"));
         try
         {
             using var connection = database.Open();
@@ -20,16 +22,26 @@ public sealed class SqliteWritableCheck(HubDatabase database) : IHealthCheck
             connection.Execute("PRAGMA busy_timeout = 2000");
             connection.Execute("BEGIN IMMEDIATE");
             connection.Execute("ROLLBACK");
-            return Task.FromResult(HealthCheckResult.Healthy($"{database.Path} is writable"));
+            return Task.FromResult(HealthCheckResult.Healthy($"Ghi được (writable): {database.Path}"));
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
         {
             // SQLITE_BUSY / SQLITE_LOCKED: a long write (a big ingest batch) holds the lock; the hub waits, not fails.
-            return Task.FromResult(HealthCheckResult.Degraded($"{database.Path} is busy: {e.Message}"));
+            return Task.FromResult(HealthCheckResult.Degraded($"Cơ sở dữ liệu đang bận (SQLITE_BUSY): {database.Path} đang bị tiến trình khác khóa ghi"));
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (HubDatabaseException e)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"{database.Path} is not writable: {e.Message}"));
+            return Task.FromResult(e.IsTransient
+                ? HealthCheckResult.Degraded($"Cơ sở dữ liệu đang bận (SQLITE_BUSY): {e.Message}")
+                : HealthCheckResult.Unhealthy($"Không ghi được cơ sở dữ liệu (SQLite): {e.Message}"));
+        }
+        catch (SqliteException e)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Không ghi được cơ sở dữ liệu (SQLite): {HubDatabaseException.Explain(database.Path, e)}"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Không ghi được cơ sở dữ liệu (SQLite): {database.Path}: {e.Message}"));
         }
     }
 }
@@ -41,9 +53,9 @@ public sealed class SchedulerRunningCheck(ISchedulerFactory schedulers) : IHealt
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var status = await scheduler.GetStatus(cancellationToken);
-        if (status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy($"the scheduler is {status}, not running");
+        if (status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy($"Bộ hẹn giờ không chạy (Quartz scheduler: {status}): các hạn báo cáo sẽ không được gửi");
         var triggers = (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.AnyGroup(), cancellationToken)).Count;
-        return HealthCheckResult.Healthy($"the scheduler is running with {triggers} triggers");
+        return HealthCheckResult.Healthy($"Đang chạy (Quartz scheduler) với {triggers} trigger");
     }
 }
 
@@ -56,18 +68,18 @@ public sealed class SmtpReachableCheck(HubOptions options) : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var smtp = options.Smtp;
-        if (!smtp.IsConfigured) return HealthCheckResult.Healthy($"no SMTP server configured: email goes to {Path.GetFullPath(options.PickupDirectory)}");
+        if (!smtp.IsConfigured) return HealthCheckResult.Healthy($"Chưa cấu hình máy chủ thư (Hub:Smtp:Host): thư được ghi thành tệp .eml (pickup) trong {Path.GetFullPath(options.PickupDirectory)}");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync(smtp.Host!, smtp.Port, timeout.Token);
-            return HealthCheckResult.Healthy($"{smtp.Host}:{smtp.Port} answers");
+            return HealthCheckResult.Healthy($"Máy chủ thư trả lời (SMTP): {smtp.Host}:{smtp.Port}");
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"{smtp.Host}:{smtp.Port} does not answer: {e.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Không kết nối được (SMTP) {smtp.Host}:{smtp.Port}: {e.Message}; báo cáo chờ gửi lại (pending) trong sổ gửi");
         }
     }
 }

@@ -35,6 +35,27 @@ public sealed class HubMetrics
             "s", "Seconds until each plan's next report is due to leave");
     }
 
+    /// <summary>The outcomes, channels and statuses the counters are documented with (README "Operations").</summary>
+    public static readonly string[] Outcomes = ["accepted", "duplicate", "conflict", "rejected"];
+    public static readonly string[] Channels = ["email", "forward"];
+    public static readonly string[] DeliveryStatuses = ["sent", "pending", "failed"];
+
+    /// <summary>
+    /// Adds 0 to every counter with each documented tag set, so /metrics lists them from the start: a Counter appears only
+    /// after its first Add, and an alert rule on a series that does not exist yet never fires. Called once the exporter
+    /// listens (at ApplicationStarted), since a measurement made before that is not seen.
+    /// </summary>
+    public void Announce()
+    {
+        foreach (var outcome in Outcomes) _updates.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        _rejectionReasons.Add(0);
+        _compiled.Add(0);
+        foreach (var channel in Channels)
+            foreach (var status in DeliveryStatuses)
+                _delivered.Add(0, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("status", status));
+        _reminders.Add(0);
+    }
+
     public void Ingested(IngestResult result)
     {
         _updates.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()));

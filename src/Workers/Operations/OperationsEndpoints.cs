@@ -40,7 +40,10 @@ public static class OperationsEndpoints
         app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapGet("/", async (DashboardPages pages, CancellationToken ct) => Results.Content(await pages.OverviewAsync(ct), Html));
-        app.MapGet("/matrix", (DashboardPages pages, string? plan) => Results.Content(pages.Matrix(plan), Html));
+        // An unknown plan is a 404 saying so, never another plan's matrix under its name.
+        app.MapGet("/matrix", (DashboardPages pages, string? plan) => pages.Matrix(plan) is { } page
+            ? Results.Content(page, Html)
+            : Results.Content(DashboardHtml.Page("Không tìm thấy kế hoạch (not found)", "/matrix", $"<p class=\"notice\" id=\"not-found\">Không có kế hoạch (plan) \"{DashboardHtml.E(plan)}\" trên hub này.</p>"), Html, statusCode: StatusCodes.Status404NotFound));
         app.MapGet("/deliveries", (DashboardPages pages) => Results.Content(pages.Deliveries(), Html));
         app.MapGet("/rejections", (DashboardPages pages) => Results.Content(pages.Rejections(), Html));
         app.MapGet("/errors", async (DashboardPages pages, string? done, CancellationToken ct) => Results.Content(await pages.ErrorsAsync(done, ct), Html));

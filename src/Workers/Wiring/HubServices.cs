@@ -19,8 +19,11 @@ public static class HubServices
     /// <summary>Options, plans, the SQLite database and the clock.</summary>
     public static IHostApplicationBuilder AddReportingHub(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<HubOptions>(builder.Configuration.GetSection(HubOptions.Section));
-        var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        // A value that cannot work stops here, in one line naming the setting (exit 2), before anything is opened or started;
+        // the same validator runs again at start for whatever resolves IOptions<HubOptions> later.
+        var options = HubOptionsReader.Read(builder.Configuration);
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HubOptions>, HubOptionsValidator>();
+        builder.Services.AddOptions<HubOptions>().Bind(builder.Configuration.GetSection(HubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => PlanCatalog.LoadFolder(options.ResolveSeeds()));
         builder.Services.AddSingleton(_ =>
@@ -31,6 +34,7 @@ public static class HubServices
         });
         builder.Services.AddSingleton<IngestStore>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<StorageFaults>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddSingleton(BrokerIdentity.From(options));
         builder.Services.AddSingleton<Operations.HubMetrics>();
@@ -44,7 +48,7 @@ public static class HubServices
     /// <summary>MassTransit with the department-report consumer, on the transport the configuration names.</summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        var options = HubOptionsReader.Read(builder.Configuration);
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
             // Starting the host means the bus is connected and its topology declared.
@@ -100,7 +104,7 @@ public static class HubServices
     /// </summary>
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder, TimeProvider? clock = null)
     {
-        var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        var options = HubOptionsReader.Read(builder.Configuration);
         var quartzDb = Path.GetFullPath(Path.Combine(options.Data, "quartz.db"));
         Directory.CreateDirectory(Path.GetDirectoryName(quartzDb)!);
         builder.Services.AddQuartz(q =>

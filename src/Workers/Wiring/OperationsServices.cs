@@ -17,7 +17,7 @@ public static class OperationsServices
     /// </summary>
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        var options = HubOptionsReader.Read(builder.Configuration);
         OperatorAccess.Validate(options.Http);
         builder.WebHost.UseUrls(OperatorAccess.Urls(options.Http.Urls).ToArray());
         builder.Services.AddSingleton<OperatorAccess>();

@@ -62,6 +62,27 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Accounts_apply_keeps_the_administrators_tags_and_password_when_the_hubs_user_is_that_administrator()
+    {
+        // Issue 16: the hub's user in Hub:RabbitMq:Uri is the administrator who applies; it used to be redefined as a
+        // "management" user with a derived password, and every later call of the management API was refused.
+        var uri = broker.AmqpUri(broker.AdminUser, broker.AdminPassword, _vhost);
+        var first = await RunHubAsync(["accounts", "--plan", PlanId, "--apply"], uri);
+        var second = await RunHubAsync(["accounts", "--plan", PlanId, "--apply"], uri);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains($"kept    user {broker.AdminUser}", first.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(broker.AdminPassword, first.Stdout + first.Stderr + second.Stdout + second.Stderr, StringComparison.Ordinal);
+        using var http = broker.Management();
+        var user = JsonNode.Parse(await http.GetStringAsync($"api/users/{Uri.EscapeDataString(broker.AdminUser)}"))!;
+        var tags = user["tags"] is JsonArray array ? array.Select(t => (string?)t).ToList() : [(string?)user["tags"]];
+        Assert.Contains("administrator", string.Join(",", tags), StringComparison.Ordinal);
+        await using var connection = await broker.Factory(broker.AdminUser, broker.AdminPassword, _vhost).CreateConnectionAsync();
+        Assert.True(connection.IsOpen);
+    }
+
+    [Fact]
     public async Task Accounts_definitions_for_all_plans_are_accepted_by_the_broker()
     {
         var definitions = await RunHubAsync(["accounts", "--all"]);

@@ -142,7 +142,7 @@ public sealed class HubOnBroker(RabbitMqBroker broker, string vhostPrefix, strin
                 problem = null;
                 if (done(last)) return last;
             }
-            catch (Exception e) when (e is SqliteException or HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is SqliteException or ChuyenDoiSo.Reporting.Storage.HubDatabaseException or HttpRequestException or TaskCanceledException)
             {
                 // The hub may still be creating its schema, or not yet answering HTTP.
                 problem = e.Message;
