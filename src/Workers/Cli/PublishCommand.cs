@@ -21,7 +21,12 @@ public static class PublishCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var messages = DepartmentPublisher.ReadFile(parse.GetValue(file)!);
+            var messages = DepartmentPublisher.ReadFile(parse.GetValue(file)!, out var refused);
+            foreach (var (source, reasons) in refused)
+            {
+                Console.Error.WriteLine($"not sent {source}");
+                foreach (var reason in reasons) Console.Error.WriteLine($"           {reason.Field}: {reason.Message} [{reason.Code}]");
+            }
             var builder = CliSupport.CreateBuilder(parse);
             var uriText = builder.Configuration["Hub:RabbitMq:Uri"] is { Length: > 0 } configured ? configured : BrokerSettings.DefaultUri;
             var endpoint = BrokerSettings.ParseAmqpUri(uriText, "Hub:RabbitMq:Uri");
@@ -50,8 +55,9 @@ public static class PublishCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 3;
             }
-            Console.WriteLine($"confirmed {messages.Count} of {messages.Count} to {Wiring.BrokerIdentity.Exchange} with routing key {name}");
-            return 0;
+            Console.WriteLine($"confirmed {messages.Count} of {messages.Count} to {Wiring.BrokerIdentity.Exchange} with routing key {name}" +
+                              (refused.Count > 0 ? $"; {refused.Count} not sent (the hub would refuse them)" : ""));
+            return refused.Count > 0 ? 2 : 0;
         });
         return command;
     }
