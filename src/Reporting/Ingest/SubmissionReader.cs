@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -21,6 +22,9 @@ public sealed record ReadSubmission(DepartmentReportSubmitted? Message, IReadOnl
 /// </summary>
 public static partial class SubmissionReader
 {
+    /// <summary>Only to find an array file's items, each then read strictly on its own: one bad item spoils only itself.</summary>
+    private static readonly JsonDocumentOptions Splitting = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
     private static readonly JsonDocumentOptions Strict = new()
     {
         AllowDuplicateProperties = false,
@@ -35,23 +39,31 @@ public static partial class SubmissionReader
     public static IReadOnlyList<ReadSubmission> ReadMany(ReadOnlyMemory<byte> utf8)
     {
         var bytes = WithoutBom(utf8);
-        if (!TryParse(bytes, out var document, out var failure))
+        if (!TryParse(bytes, Splitting, out var document, out var failure))
             return [new ReadSubmission(null, [failure!], Text(bytes.Span), null)];
         using (document)
         {
             var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Array) return [Read(root, "$", null, bytes.Length)];
+            if (root.ValueKind != JsonValueKind.Array) return [Read(bytes, null)];
             var results = new List<ReadSubmission>(root.GetArrayLength());
             var i = 0;
             foreach (var item in root.EnumerateArray())
             {
-                results.Add(Read(item, $"$[{i}]", null, null));
-                i++;
+                var path = $"$[{i++}]";
+                var itemBytes = JsonMarshal.GetRawUtf8Value(item).ToArray();
+                results.Add(TryParse(itemBytes, Strict, out var single, out var itemFailure)
+                    ? ReadAndDispose(single!, path, itemBytes.Length)
+                    : new ReadSubmission(null, [itemFailure! with { Field = itemFailure.Field == "$" ? path : path + itemFailure.Field[1..] }], Text(itemBytes), null));
             }
             if (results.Count == 0)
                 results.Add(new ReadSubmission(null, [new RejectionReason("wrong_type", "$", "an empty array; expected a message object or an array of them")], "[]", null));
             return results;
         }
+    }
+
+    private static ReadSubmission ReadAndDispose(JsonDocument document, string root, int size)
+    {
+        using (document) return Read(document.RootElement, root, null, size);
     }
 
     public static ReadSubmission Read(string json, Guid? fallbackMessageId = null) =>
@@ -64,12 +76,12 @@ public static partial class SubmissionReader
     public static ReadSubmission Read(ReadOnlyMemory<byte> utf8, string? transportMessageId)
     {
         var bytes = WithoutBom(utf8);
-        if (!TryParse(bytes, out var document, out var failure))
+        if (!TryParse(bytes, Strict, out var document, out var failure))
             return new ReadSubmission(null, [failure!], Text(bytes.Span), ParseId(transportMessageId));
         using (document) return Read(document!.RootElement, "$", transportMessageId, bytes.Length);
     }
 
-    private static bool TryParse(ReadOnlyMemory<byte> bytes, out JsonDocument? document, out RejectionReason? failure)
+    private static bool TryParse(ReadOnlyMemory<byte> bytes, JsonDocumentOptions options, out JsonDocument? document, out RejectionReason? failure)
     {
         document = null;
         failure = null;
@@ -81,7 +93,7 @@ public static partial class SubmissionReader
         }
         try
         {
-            document = JsonDocument.Parse(bytes, Strict);
+            document = JsonDocument.Parse(bytes, options);
             return true;
         }
         catch (JsonException e)
@@ -97,7 +109,8 @@ public static partial class SubmissionReader
 
     private static ReadSubmission Read(JsonElement element, string root, string? transportMessageId, int? size)
     {
-        var raw = element.GetRawText();
+        // The bytes as sent (GetRawText would throw on invalid UTF-8); bytes that are not UTF-8 become U+FFFD in the record.
+        var raw = Text(JsonMarshal.GetRawUtf8Value(element));
         var reasons = new List<RejectionReason>();
         var bytes = size ?? Encoding.UTF8.GetByteCount(raw);
         if (bytes > SubmissionLimits.MaxMessageBytes)
