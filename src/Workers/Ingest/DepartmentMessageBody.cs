@@ -13,13 +13,19 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// </summary>
 public static class DepartmentMessageBody
 {
-    public static ReadSubmission Read(ReceiveContext context, string? rawJson)
+    /// <param name="typed">The message MassTransit deserialised, used only for its own envelope (a typed .NET publish, whose
+    /// serializer writes numbers its own way): its id is the message's, never the envelope's.</param>
+    public static ReadSubmission Read(ReceiveContext context, string? rawJson, Contracts.DepartmentReportSubmitted? typed = null)
     {
         if (rawJson is not null) return SubmissionReader.Read(Encoding.UTF8.GetBytes(rawJson), null);
         var body = context.GetBody();
         string? transportId = null;
         if (context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && rabbit.Properties.MessageId is { Length: > 0 } amqp) transportId = amqp;
-        if (context.ContentType?.MediaType is "application/vnd.masstransit+json" && Envelope(body) is { } inner) return SubmissionReader.Read(inner, transportId);
+        if (context.ContentType?.MediaType is "application/vnd.masstransit+json" && Envelope(body) is { } inner)
+        {
+            if (typed is null) return SubmissionReader.Read(inner, null);
+            return new ReadSubmission(typed, [], Encoding.UTF8.GetString(inner), typed.MessageId == Guid.Empty ? null : typed.MessageId);
+        }
         return SubmissionReader.Read(body, transportId);
     }
 

@@ -50,7 +50,7 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter w
             receivedAt = paper;
         // The body as the department sent it, read by the same reader as a file: the deserialised contract is not trusted
         // (it would take a zero id, duplicate keys or an envelope's own message id as they come).
-        var read = DepartmentMessageBody.Read(context.ReceiveContext, loopback ? context.Headers.Get<string>(RawJsonHeader) : null);
+        var read = DepartmentMessageBody.Read(context.ReceiveContext, loopback ? context.Headers.Get<string>(RawJsonHeader) : null, context.Message);
         var message = read.Message ?? context.Message;
         IReadOnlyList<RejectionReason> reasons = read.Reasons.Count > 0 ? read.Reasons : SubmissionValidator.Validate(message, catalog, now);
         string? user = null;
