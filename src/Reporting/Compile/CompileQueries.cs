@@ -71,6 +71,11 @@ public sealed class CompileQueries(SqliteConnection connection)
     public IReadOnlyList<FirstReceiptRow> FirstReceipts(string planId, string period) =>
         connection.Query<FirstReceiptRow>(Sql.FirstReceipts, new { planId, period }).AsList();
 
+    /// <summary>
+    /// Values are read through REAL, whose 15 significant digits hold every value the reader accepts (NumberLimits)
+    /// exactly. A stored value beyond 10^15 (accepted before those limits) reads as not reported, so a sum over any
+    /// window stays far inside decimal's range and the compile cannot overflow.
+    /// </summary>
     private static class Sql
     {
         private const string Current = """
@@ -83,16 +88,19 @@ public sealed class CompileQueries(SqliteConnection connection)
 
         public const string Indicators = Current + """
 
-            SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, i.value ->> '$.code' AS Code,
-                   CAST(i.value ->> '$.value' AS REAL) AS Value, CAST(i.value ->> '$.numerator' AS REAL) AS Numerator,
-                   CAST(i.value ->> '$.denominator' AS REAL) AS Denominator, CAST(i.value ->> '$.statedValue' AS REAL) AS StatedValue
-            FROM current c, json_each(c.indicators_json) i
+            SELECT Department, Period, ReceivedAt, Code,
+                   iif(abs(Value) < 1e15, Value, NULL) AS Value, iif(abs(Numerator) < 1e15, Numerator, NULL) AS Numerator,
+                   iif(abs(Denominator) < 1e15, Denominator, NULL) AS Denominator, iif(abs(StatedValue) < 1e15, StatedValue, NULL) AS StatedValue
+            FROM (SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, i.value ->> '$.code' AS Code,
+                         CAST(i.value ->> '$.value' AS REAL) AS Value, CAST(i.value ->> '$.numerator' AS REAL) AS Numerator,
+                         CAST(i.value ->> '$.denominator' AS REAL) AS Denominator, CAST(i.value ->> '$.statedValue' AS REAL) AS StatedValue
+                  FROM current c, json_each(c.indicators_json) i)
             """;
 
         public const string Tasks = Current + """
 
             SELECT c.department AS Department, c.period AS Period, c.received_at AS ReceivedAt, t.value ->> '$.code' AS Code,
-                   t.value ->> '$.status' AS Status, CAST(t.value ->> '$.progress' AS REAL) AS Progress, t.value ->> '$.note' AS Note
+                   t.value ->> '$.status' AS Status, iif(abs(CAST(t.value ->> '$.progress' AS REAL)) < 1e15, CAST(t.value ->> '$.progress' AS REAL), NULL) AS Progress, t.value ->> '$.note' AS Note
             FROM current c, json_each(c.tasks_json) t
             """;
 
@@ -100,6 +108,7 @@ public sealed class CompileQueries(SqliteConnection connection)
 
             SELECT c.department AS Department, c.period AS Period, st.value ->> '$.code' AS Code, CAST(st.value ->> '$.value' AS REAL) AS Value
             FROM current c, json_each(c.statistics_json) st
+            WHERE abs(CAST(st.value ->> '$.value' AS REAL)) < 1e15
             """;
 
         public const string Narratives = Current + """

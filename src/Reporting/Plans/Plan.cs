@@ -123,7 +123,25 @@ public sealed record Indicator
     [JsonIgnore]
     public bool IsPercentage => Unit.Trim() == "%";
 
+    /// <summary>Its values count things (hệ thống, hồ sơ, …): whole numbers only. See <see cref="Units.CountsThings"/>.</summary>
+    [JsonIgnore]
+    public bool CountsThings => Units.CountsThings(Unit);
+
     public bool IsReportableBy(string department) => Lead == department || Coordinators.Contains(department);
+}
+
+/// <summary>What a plan's unit says about its values.</summary>
+public static class Units
+{
+    /// <summary>Units that measure rather than count: money, time, length, size, scores. Values in them may have decimals.</summary>
+    private static readonly HashSet<string> Measures = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "%", "đồng", "nghìn đồng", "triệu đồng", "tỷ đồng", "giờ", "ngày", "tháng", "năm", "km", "m", "m2", "ha",
+        "GB", "TB", "Mbps", "điểm",
+    };
+
+    /// <summary>A unit counts things unless it is a rate or a measure; no unit at all is taken as a measure (nothing to go by).</summary>
+    public static bool CountsThings(string? unit) => unit is { } u && !string.IsNullOrWhiteSpace(u) && !Measures.Contains(u.Trim());
 }
 
 /// <summary>How an indicator's values add up over a window.</summary>

@@ -25,8 +25,9 @@ public sealed class PlanCatalog
     public IReadOnlyList<ReportingPeriod> CalendarFor(Plan plan, int? year = null) =>
         _calendars.GetOrAdd((plan.Id, year ?? plan.Year), key => ReportingCalendar.For(key.Year, plan.EffectiveCalendar, Holidays));
 
+    /// <summary>The period with this label, or null; a year far from any plan's (0000, 9999: the calendar would step outside DateOnly) is none.</summary>
     public ReportingPeriod? FindPeriod(Plan plan, string period) =>
-        ReportingCalendar.TryParseYear(period, out var year) ? CalendarFor(plan, year).FirstOrDefault(p => p.Period == period) : null;
+        ReportingCalendar.TryParseYear(period, out var year) && year is >= 1000 and <= 9000 ? CalendarFor(plan, year).FirstOrDefault(p => p.Period == period) : null;
 
     /// <summary>
     /// Loads every *.json plan in a folder (the schema excepted) and holidays from its holidays/ subfolder.

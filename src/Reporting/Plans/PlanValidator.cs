@@ -37,12 +37,15 @@ public static partial class PlanValidator
         return Parse(file, json);
     }
 
+    /// <summary>A null where the plan's types say none (a name, an email), or a key twice, is a problem at its path, not a crash later.</summary>
+    private static readonly JsonSerializerOptions Reading = new(PlanJson.Options) { RespectNullableAnnotations = true, AllowDuplicateProperties = false };
+
     public static PlanLoadResult Parse(string file, string json)
     {
         Plan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<Plan>(json, PlanJson.Options);
+            plan = JsonSerializer.Deserialize<Plan>(json, Reading);
         }
         catch (JsonException e)
         {
@@ -60,6 +63,15 @@ public static partial class PlanValidator
         var problems = new List<PlanProblem>();
         void Error(string path, string message) => problems.Add(new PlanProblem(file, path, message));
         void Warn(string path, string message) => problems.Add(new PlanProblem(file, path, message, IsWarning: true));
+
+        // A null item (`[null]`) or a missing object would throw in every check below and in calendar and compile.
+        var nulls = NullItems(plan).ToList();
+        foreach (var path in nulls) Error(path, "expected an object or a value, got null");
+        if (nulls.Count > 0) return problems;
+        if (string.IsNullOrWhiteSpace(plan.Commune.Kind))
+            Error("$.commune.kind", "expected the commune's kind (xã, phường or thị trấn), got an empty string");
+        if (string.IsNullOrWhiteSpace(plan.Commune.Name))
+            Error("$.commune.name", "expected the commune's name, got an empty string");
 
         if (!IdRegex().IsMatch(plan.Id))
             Error("$.id", $"expected a lower-case id ending in the plan year, such as \"binh-chuong-2026\", got \"{plan.Id}\"");
@@ -118,7 +130,8 @@ public static partial class PlanValidator
             if (plan.Budget[i].AmountMillionVnd < 0)
                 Error($"$.budget[{i}].amountMillionVnd", $"expected a non-negative amount, got {plan.Budget[i].AmountMillionVnd}");
 
-        var statistics = plan.Statistics.ToDictionary(s => s.Code, StringComparer.Ordinal);
+        // The first of a duplicated code wins here; the duplicate itself is an error below.
+        var statistics = plan.Statistics.GroupBy(s => s.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         if (statistics.Count != plan.Statistics.Count)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -149,6 +162,11 @@ public static partial class PlanValidator
                 Error($"$.calendar.monthlyMonths[{i}]", $"expected a month 1–12 that is not a quarter's last month, got {calendar.MonthlyMonths[i]}");
         if (calendar.CutOffDaysBeforeDue < 1 || calendar.CutOffDaysBeforeDue >= Math.Min(calendar.MonthlyDueDay, calendar.CumulativeDueDay) + 14)
             Error("$.calendar.cutOffDaysBeforeDue", $"expected 1 or more days that keep the cut-off before the due date, got {calendar.CutOffDaysBeforeDue}");
+        // Every month has days 1–28: a due day of 29–31 does not exist in February (or in a 30-day month), 0 or 40 in none.
+        if (calendar.MonthlyDueDay is < 1 or > 28)
+            Error("$.calendar.monthlyDueDay", $"expected a day of the month 1–28, got {calendar.MonthlyDueDay}");
+        if (calendar.CumulativeDueDay is < 1 or > 28)
+            Error("$.calendar.cumulativeDueDay", $"expected a day of the month 1–28, got {calendar.CumulativeDueDay}");
         if (!TimeOnly.TryParseExact(calendar.SendTime, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             Error("$.calendar.sendTime", $"expected HH:mm, got \"{calendar.SendTime}\"");
         for (var i = 0; i < plan.Channels.Count; i++)
@@ -156,6 +174,44 @@ public static partial class PlanValidator
                 Error($"$.delivery.channels[{i}]", $"unknown channel \"{plan.Channels[i]}\"; expected email or forward");
 
         return problems;
+    }
+
+    private static IEnumerable<string> NullItems(Plan plan)
+    {
+        static IEnumerable<string> In<T>(IReadOnlyList<T>? list, string path)
+        {
+            if (list is null) { yield return path; yield break; }
+            for (var i = 0; i < list.Count; i++) if (list[i] is null) yield return $"{path}[{i}]";
+        }
+        if (plan.Commune is null) yield return "$.commune";
+        if (plan.HigherLevel is null) yield return "$.higherLevel";
+        if (plan.Document is null) yield return "$.document";
+        if (plan.Signer is null) yield return "$.signer";
+        foreach (var p in In(plan.Recipients, "$.recipients")) yield return p;
+        foreach (var p in In(plan.Departments, "$.departments")) yield return p;
+        foreach (var p in In(plan.Indicators, "$.indicators")) yield return p;
+        foreach (var p in In(plan.Tasks, "$.tasks")) yield return p;
+        foreach (var p in In(plan.Budget, "$.budget")) yield return p;
+        foreach (var p in In(plan.Statistics, "$.statistics")) yield return p;
+        foreach (var p in In(plan.Notes, "$.notes")) yield return p;
+        if (plan.Indicators is { } indicators)
+            for (var i = 0; i < indicators.Count; i++)
+            {
+                if (indicators[i] is not { } ind) continue;
+                if (ind.Target is null) yield return $"$.indicators[{i}].target";
+                foreach (var p in In(ind.Coordinators, $"$.indicators[{i}].coordinators")) yield return p;
+            }
+        if (plan.Tasks is { } tasks)
+            for (var i = 0; i < tasks.Count; i++)
+                if (tasks[i] is { } t)
+                    foreach (var p in In(t.Coordinators, $"$.tasks[{i}].coordinators")) yield return p;
+        if (plan.Calendar is { } calendar)
+        {
+            foreach (var p in In(calendar.MonthlyMonths, "$.calendar.monthlyMonths")) yield return p;
+            foreach (var p in In(calendar.ReminderDays, "$.calendar.reminderDays")) yield return p;
+            if (calendar.SendTime is null) yield return "$.calendar.sendTime";
+        }
+        if (plan.Delivery is { } delivery) foreach (var p in In(delivery.Channels, "$.delivery.channels")) yield return p;
     }
 
     private static string Describe(JsonException e)

@@ -55,12 +55,11 @@ public sealed class HubDatabase
     /// <summary>
     /// PRAGMA quick_check on a read-only connection, before anything writes: a damaged file (or one that is not a
     /// database) is refused in one line and left exactly as it was. quick_check reads every page but skips the index
-    /// cross-checks of integrity_check (README "Where data lives" gives its cost). Returns how long it took.
+    /// cross-checks of integrity_check (README "Where data lives" gives its cost). The host times it (no clock here).
     /// </summary>
-    public TimeSpan Check()
+    public void Check()
     {
-        if (!File.Exists(Path) || new FileInfo(Path).Length == 0) return TimeSpan.Zero;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!File.Exists(Path) || new FileInfo(Path).Length == 0) return;
         var readOnly = new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         List<string> problems;
         try
@@ -77,7 +76,6 @@ public sealed class HubDatabase
         if (problems is not ["ok"])
             throw new HubDatabaseException(Path, HubDatabaseException.Corrupt,
                 $"{Path} is damaged (PRAGMA quick_check: {string.Join("; ", problems.Take(3))}); nothing was written to it. Restore it from a backup, or move it aside to start empty");
-        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     /// <summary>
@@ -87,7 +85,7 @@ public sealed class HubDatabase
     public IReadOnlyList<string> Migrate(int through = int.MaxValue)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        LastCheck = Check();
+        Check();
         try
         {
             return MigrateChecked(through);
@@ -97,9 +95,6 @@ public sealed class HubDatabase
             throw new HubDatabaseException(Path, e);
         }
     }
-
-    /// <summary>How long the last <see cref="Check"/> at <see cref="Migrate"/> took (zero for a new file).</summary>
-    public TimeSpan LastCheck { get; private set; }
 
     private List<string> MigrateChecked(int through)
     {

@@ -23,52 +23,35 @@ public static class DepartmentPublisher
 
     private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
-    /// <summary>One JSON object or an array of them; each is re-serialized compactly. Its messageId, when present, becomes the AMQP message_id.</summary>
-    public static IReadOnlyList<OutgoingMessage> ReadFile(string path)
+    /// <summary>
+    /// One JSON object or an array of them, read by the hub's own reader (<see cref="Reporting.Ingest.SubmissionReader"/>):
+    /// a message the hub would refuse for its shape is not sent but returned in <paramref name="refused"/> with its reasons,
+    /// and the others go as written. Its messageId becomes the AMQP message_id.
+    /// </summary>
+    public static IReadOnlyList<OutgoingMessage> ReadFile(string path, out IReadOnlyList<(string Source, IReadOnlyList<Contracts.RejectionReason> Reasons)> refused)
     {
         if (!File.Exists(path)) throw new UserException($"--file {path}: no such file");
-        JsonDocument document;
+        byte[] bytes;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            bytes = File.ReadAllBytes(path);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserException($"--file {path}: not JSON (line {(e.LineNumber ?? 0) + 1}): expected one message object or an array of them");
+            throw new UserException($"--file {path}: cannot read it ({e.Message.ReplaceLineEndings(" ")})");
         }
-        using (document)
+        var read = Reporting.Ingest.SubmissionReader.ReadMany(bytes);
+        var many = read.Count > 1 || (bytes.AsSpan().TrimStart(" \t\r\n\uFEFF"u8).StartsWith("["u8));
+        var messages = new List<OutgoingMessage>(read.Count);
+        var bad = new List<(string, IReadOnlyList<Contracts.RejectionReason>)>();
+        for (var i = 0; i < read.Count; i++)
         {
-            var root = document.RootElement;
-            var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
-            if (elements.Count == 0) throw new UserException($"--file {path}: an empty array; expected at least one message");
-            var messages = new List<OutgoingMessage>(elements.Count);
-            for (var i = 0; i < elements.Count; i++)
-            {
-                var source = root.ValueKind == JsonValueKind.Array ? $"{path}[{i}]" : path;
-                var element = elements[i];
-                if (element.ValueKind != JsonValueKind.Object)
-                    throw new UserException($"{source}: expected a message object, found {element.ValueKind.ToString().ToLowerInvariant()}");
-                messages.Add(new OutgoingMessage(source, MessageIdOf(element) ?? Guid.NewGuid().ToString(), Serialize(element)));
-            }
-            return messages;
+            var source = many ? $"{path}[{i}]" : path;
+            if (read[i].IsReadable) messages.Add(new OutgoingMessage(source, read[i].MessageId!.Value.ToString("D"), System.Text.Encoding.UTF8.GetBytes(read[i].Raw)));
+            else bad.Add((source, read[i].Reasons));
         }
-    }
-
-    private static string? MessageIdOf(JsonElement message)
-    {
-        foreach (var property in message.EnumerateObject())
-        {
-            if (string.Equals(property.Name, "messageId", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } id)
-                return id;
-        }
-        return null;
-    }
-
-    private static byte[] Serialize(JsonElement element)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Compact)) element.WriteTo(writer);
-        return buffer.ToArray();
+        refused = bad;
+        return messages;
     }
 
     /// <summary>

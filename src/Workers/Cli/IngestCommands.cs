@@ -25,8 +25,12 @@ public static class IngestCommands
             DateTimeOffset? at = null;
             if (parse.GetValue(receivedAt) is { } text)
             {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-                    throw new UserException($"--received-at \"{text}\" is not a date; expected ISO-8601 such as 2026-03-04T10:00:00+07:00");
+                if (!SubmissionReader.TryParseInstant(text, out var parsed))
+                    throw new UserException($"--received-at {TextLimits.Quote(text)} is not a date and time with an offset; expected ISO-8601 such as 2026-03-04T10:00:00+07:00");
+                // A receive time in the future could never be superseded by a later update.
+                var now = TimeProvider.System.GetUtcNow();
+                if (parsed > now + SubmissionLimits.ClockSkew)
+                    throw new UserException($"--received-at {text} is in the future; expected a time no later than now ({now:yyyy-MM-dd'T'HH:mm'Z'})");
                 at = parsed;
             }
             var items = new List<(string, ReadSubmission, DateTimeOffset?)>();
@@ -49,7 +53,16 @@ public static class IngestCommands
                     foreach (var problem in workbook.Problems) Console.WriteLine($"           {problem}");
                     continue;
                 }
-                var read = SubmissionReader.ReadMany(File.ReadAllText(f));
+                // Bytes, not text: invalid UTF-8 is the reader's to report, per file, and the other files go on.
+                IReadOnlyList<ReadSubmission> read;
+                try
+                {
+                    read = SubmissionReader.ReadMany(File.ReadAllBytes(f));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    read = [new ReadSubmission(null, [new Contracts.RejectionReason("unreadable_file", "$", $"cannot read the file: {e.Message.ReplaceLineEndings(" ")}")], "", null)];
+                }
                 for (var i = 0; i < read.Count; i++) items.Add((read.Count == 1 ? f : $"{f}[{i}]", read[i], at));
             }
             if (items.Count == 0)

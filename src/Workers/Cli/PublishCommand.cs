@@ -35,7 +35,13 @@ public static class PublishCommand
             if (name is null || !name.Contains('.', StringComparison.Ordinal))
                 throw new UserException($"publish needs a department's broker user <plan>.<DEPARTMENT> (--user, or the user in Hub:RabbitMq:Uri); got \"{name}\"");
             var path = parse.GetValue(file)!;
-            var messages = WorkbookCommands.IsWorkbook(path) ? WorkbookMessage(path, name, PlanCommands.LoadCatalog(parse)) : DepartmentPublisher.ReadFile(path);
+            IReadOnlyList<(string Source, IReadOnlyList<Contracts.RejectionReason> Reasons)> refused = [];
+            var messages = WorkbookCommands.IsWorkbook(path) ? WorkbookMessage(path, name, PlanCommands.LoadCatalog(parse)) : DepartmentPublisher.ReadFile(path, out refused);
+            foreach (var (source, reasons) in refused)
+            {
+                Console.Error.WriteLine($"not sent {source}");
+                foreach (var reason in reasons) Console.Error.WriteLine($"           {reason.Field}: {reason.Message} [{reason.Code}]");
+            }
             var secret = parse.GetValue(password) ?? (name == uriUser ? uriPassword : null)
                 ?? throw new UserException($"publish needs the password of {name}: --password, or in Hub:RabbitMq:Uri");
             var seconds = parse.GetValue(timeout);
@@ -51,8 +57,9 @@ public static class PublishCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 3;
             }
-            Console.WriteLine($"confirmed {messages.Count} of {messages.Count} to {Wiring.BrokerIdentity.Exchange} with routing key {name}");
-            return 0;
+            Console.WriteLine($"confirmed {messages.Count} of {messages.Count} to {Wiring.BrokerIdentity.Exchange} with routing key {name}" +
+                              (refused.Count > 0 ? $"; {refused.Count} not sent (the hub would refuse them)" : ""));
+            return refused.Count > 0 ? 2 : 0;
         });
         return command;
     }

@@ -37,8 +37,9 @@ public static class RunCommand
             }
             // The database is opened, checked (PRAGMA quick_check) and migrated before anything consumes or schedules:
             // a damaged or locked hub.db stops the start in one line (exit 2), and nothing is written into a damaged one.
+            var opening = System.Diagnostics.Stopwatch.GetTimestamp();
             var database = app.Services.GetRequiredService<Reporting.Storage.HubDatabase>();
-            logger.LogInformation("Database {Path}: quick_check ok in {Milliseconds:0} ms", database.Path, database.LastCheck.TotalMilliseconds);
+            logger.LogInformation("Database {Path}: quick_check ok and migrated in {Milliseconds:0} ms", database.Path, System.Diagnostics.Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
             logger.LogInformation("Hub starting: transport {Transport}, data {Data}, dashboard and health on {Urls}", options.Transport, Path.GetFullPath(options.Data), options.Http.Urls);
             // Every documented counter at zero from the start, once the Prometheus exporter listens.
             app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<HubMetrics>().Announce());

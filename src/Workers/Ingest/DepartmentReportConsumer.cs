@@ -25,7 +25,7 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter w
         var result = await writer.StoreAsync(incoming, context.CancellationToken);
         metrics.Ingested(result);
         if (result.Outcome is not (IngestOutcome.Rejected or IngestOutcome.Conflict)) return;
-        var message = incoming.Message!;
+        var message = incoming.Message ?? new DepartmentReportSubmitted { MessageId = incoming.MessageId ?? Guid.Empty };
         logger.LogWarning("Rejected update {MessageId} from {Department} for {Plan} {Period}: {Reasons}",
             result.MessageId, message.Department, message.PlanId, message.Period, string.Join("; ", result.Reasons.Select(r => $"{r.Field}: {r.Message}")));
         await context.Publish(new DepartmentReportRejected
@@ -39,25 +39,27 @@ public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter w
         });
     }
 
+    /// <summary>Lets `ingest` hand over the file's own JSON, so the stored raw message is what the department wrote; in-process bus only.</summary>
+    public const string RawJsonHeader = "Hub-Raw-Json";
+
     private IncomingSubmission Incoming(ConsumeContext<DepartmentReportSubmitted> context, DateTimeOffset now)
     {
-        var message = context.Message;
         var receivedAt = now;
-        if (context.ReceiveContext.InputAddress.Scheme == "loopback" &&
-            context.Headers.Get<string>(ReceivedAtHeader) is { } header &&
-            DateTimeOffset.TryParse(header, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var paper))
+        var loopback = context.ReceiveContext.InputAddress.Scheme == "loopback";
+        if (loopback && context.Headers.Get<string>(ReceivedAtHeader) is { } header && SubmissionReader.TryParseInstant(header, out var paper))
             receivedAt = paper;
-        var raw = Encoding.UTF8.GetString(context.ReceiveContext.Body.GetBytes());
-        // A plain JSON body without messageId takes the AMQP message_id.
-        if (message.MessageId == Guid.Empty && context.MessageId is { } amqpId) message = message with { MessageId = amqpId };
-        var reasons = SubmissionValidator.Validate(message, catalog);
+        // The body as the department sent it, read by the same reader as a file: the deserialised contract is not trusted
+        // (it would take a zero id, duplicate keys or an envelope's own message id as they come).
+        var read = DepartmentMessageBody.Read(context.ReceiveContext, loopback ? context.Headers.Get<string>(RawJsonHeader) : null, context.Message);
+        var message = read.Message ?? context.Message;
+        IReadOnlyList<RejectionReason> reasons = read.Reasons.Count > 0 ? read.Reasons : SubmissionValidator.Validate(message, catalog, now);
         string? user = null;
         if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit))
         {
             user = DepartmentErrorQueue.TransportUser(rabbit.Properties, broker.HubUser);
-            reasons = [.. DepartmentIdentity.Check(message, user, broker.HubUser), .. reasons];
+            if (read.Message is not null) reasons = [.. DepartmentIdentity.Check(message, user, broker.HubUser), .. reasons];
         }
-        return new IncomingSubmission(message, message.MessageId, raw, receivedAt, user, reasons);
+        return new IncomingSubmission(read.Message, read.MessageId, read.Raw, receivedAt, user, reasons);
     }
 }
 

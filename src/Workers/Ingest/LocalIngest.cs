@@ -39,6 +39,7 @@ public sealed class LocalIngest(IBus bus, IngestStore store, HubDatabase databas
         await Task.WhenAll(published.Select(i => bus.Publish(items[i].Read.Message!, context =>
         {
             if (items[i].ReceivedAt is { } at) context.Headers.Set(DepartmentReportConsumer.ReceivedAtHeader, at.ToString("O", CultureInfo.InvariantCulture));
+            context.Headers.Set(DepartmentReportConsumer.RawJsonHeader, items[i].Read.Raw);
         }, cancellationToken)));
 
         var receipts = await WaitForReceipts(marker, published.Count, timeout, cancellationToken);

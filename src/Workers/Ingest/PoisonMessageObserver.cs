@@ -1,4 +1,3 @@
-using System.Text;
 using ChuyenDoiSo.Contracts;
 using ChuyenDoiSo.Reporting.Ingest;
 using MassTransit;
@@ -35,17 +34,16 @@ public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock,
             return Task.CompletedTask;
         try
         {
-            var raw = Encoding.UTF8.GetString(context.GetBody());
-            Guid? messageId = context.TransportHeaders.Get<string>("MessageId") is { } id && Guid.TryParse(id, out var g) ? g : null;
-            if (messageId is null && context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && Guid.TryParse(rabbit.Properties.MessageId, out var amqp)) messageId = amqp;
-            var read = SubmissionReader.Read(raw, messageId);
+            var read = DepartmentMessageBody.Read(context, context.InputAddress.Scheme == "loopback" && context.TransportHeaders.Get<string>(DepartmentReportConsumer.RawJsonHeader) is { } header ? header : null);
+            // What the sender got wrong, when the reader finds it; else the hub's own fault (an overflow, a timeout, a locked
+            // database), said as such: never "missing field" reasons read off an envelope, never under the bus's own id.
             var reasons = read.Reasons.Count > 0
                 ? read.Reasons
-                : [new RejectionReason("unprocessable", "$", $"{exception.GetType().Name}: {exception.Message}")];
+                : [new RejectionReason("fault", "$", OneLine($"the hub could not process this update ({exception.GetType().Name}: {exception.Message}); it is kept for re-drive, nothing is wrong with the message as far as the hub can tell"))];
             string? user = context.TryGetPayload<RabbitMqBasicConsumeContext>(out var r) ? r.Properties.UserId : null;
             // Counted like the consumer's outcomes, so /metrics shows poison beside the other rejections.
-            metrics.Ingested(store.Store(new IncomingSubmission(read.Message, messageId, raw, clock.GetUtcNow(), user, reasons)));
-            logger.LogWarning("Moved unprocessable message {MessageId} to the error queue: {Reasons}", messageId, string.Join("; ", reasons.Select(x => $"{x.Field}: {x.Message}")));
+            metrics.Ingested(store.Store(new IncomingSubmission(read.Message is { } m && read.Reasons.Count == 0 ? m : read.Message, read.MessageId, read.Raw, clock.GetUtcNow(), user, reasons)));
+            logger.LogWarning("Moved unprocessable message {MessageId} to the error queue: {Reasons}", read.MessageId, string.Join("; ", reasons.Select(x => $"{x.Field}: {x.Message}")));
         }
         catch (Exception e)
         {
@@ -53,4 +51,6 @@ public sealed class PoisonMessageObserver(IngestStore store, TimeProvider clock,
         }
         return Task.CompletedTask;
     }
+
+    private static string OneLine(string text) => text.Length > 300 ? text[..300].ReplaceLineEndings(" ") + "…" : text.ReplaceLineEndings(" ");
 }

@@ -257,6 +257,33 @@ public sealed class CliIngestTests : CliTest
     }
 
     [Fact]
+    public async Task IngestDir_storesEveryGoodUpdate_andReportsEveryBadOneWithFileAndIndex_inAMixedFolder()
+    {
+        var dir = Folder.Combine("mixed");
+        Directory.CreateDirectory(dir);
+        string[] good = ["5d0c1e2f-3a4b-4c5d-8e6f-000000000001", "5d0c1e2f-3a4b-4c5d-8e6f-000000000002", "5d0c1e2f-3a4b-4c5d-8e6f-000000000003"];
+        await File.WriteAllTextAsync(Path.Combine(dir, "a-good.json"), Update(good[0]));
+        await File.WriteAllTextAsync(Path.Combine(dir, "b-duplicate-keys.json"), """{ "planId": "a-2026", "planId": "b-2026" }""");
+        await File.WriteAllBytesAsync(Path.Combine(dir, "c-not-utf8.json"), [(byte)'{', 0xFF, 0xFE, (byte)'}']);
+        await File.WriteAllTextAsync(Path.Combine(dir, "d-array.json"),
+            $"[{Update(good[1], department: "VP", indicator: "8")}, {Update("00000000-0000-0000-0000-000000000000")}, {Update(good[2]).Replace("2026-Q1", "0000-01", StringComparison.Ordinal)}, {{ \"a\": 1, \"a\": 2 }}]");
+        await File.WriteAllTextAsync(Path.Combine(dir, "e-huge-number.json"), Update("5d0c1e2f-3a4b-4c5d-8e6f-000000000009", value: "79228162514264337593543950335"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "f-surrogate.json"), Update("5d0c1e2f-3a4b-4c5d-8e6f-00000000000a").Replace("\"TTPVHCC\"", "\"\\ud800\"", StringComparison.Ordinal));
+
+        var run = await Hub("ingest", "--dir", dir);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Matches($"^accepted +{good[0]} .*a-good\\.json$", run.StdoutLines.Single(l => l.EndsWith("a-good.json", StringComparison.Ordinal)));
+        Assert.Matches($"^accepted +{good[1]} .*d-array\\.json\\[0\\]$", run.StdoutLines.Single(l => l.EndsWith("d-array.json[0]", StringComparison.Ordinal)));
+        foreach (var bad in new[] { "b-duplicate-keys.json", "c-not-utf8.json", "d-array.json[1]", "d-array.json[2]", "d-array.json[3]", "e-huge-number.json", "f-surrogate.json" })
+            Assert.StartsWith("rejected", run.StdoutLines.Single(l => l.EndsWith(bad, StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var updates = (await StatusAsync())["updates"]!;
+        Assert.Equal(2, (int)updates["stored"]!);
+    }
+
+    [Fact]
     public async Task Ingest_exitsZero_whenEveryMessageIsValid()
     {
         var file = Folder.Combine("valid.json");
