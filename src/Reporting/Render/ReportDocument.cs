@@ -120,6 +120,10 @@ public static class ReportText
     /// <summary>The calendar day in Viet Nam of an instant stored in UTC.</summary>
     public static DateOnly VietnamDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(VietnamOffset).DateTime);
 
+    /// <summary>The signature block's authority lines as printed: upper case, top to bottom.</summary>
+    public static IReadOnlyList<string> AuthorityLines(Signer signer) =>
+        signer.Lines.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim().ToUpperInvariant()).ToList();
+
     public static string DepartmentName(Plan plan, string code) => plan.FindDepartment(code)?.Name ?? code;
 
     /// <summary>"- Thường trực Đảng ủy;": one line of "Nơi nhận", keeping a closing full stop ("- Lưu: VT.").</summary>
@@ -201,7 +205,8 @@ public sealed record ReportDocument
     public required IReadOnlyList<ReportBlock> Body { get; init; }
     public required string RecipientsHeading { get; init; }
     public required IReadOnlyList<string> Recipients { get; init; }
-    public required string SignerAuthority { get; init; }
+    /// <summary>Every authority line of the signature block, top to bottom ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"); may be empty.</summary>
+    public required IReadOnlyList<string> SignerAuthority { get; init; }
     public required string SignerTitle { get; init; }
     public required string SignerName { get; init; }
 
@@ -287,11 +292,12 @@ public sealed record ReportDocument
             $"Trên đây là báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {ReportText.PeriodText(report.Period)} " +
             $"của Ủy ban nhân dân {plan.Commune.Kind} {plan.Commune.Name}./."));
 
+        var issuer = plan.EffectiveReports;
         return new ReportDocument
         {
-            IssuingBody = ReportText.IssuingBody,
-            IssuingUnit = ReportText.CommuneLine(plan.Commune),
-            NumberLine = ReportText.NumberLine(options.Number),
+            IssuingBody = issuer.IssuingBody[0].ToUpperInvariant(),
+            IssuingUnit = issuer.IssuingBody.Count > 1 ? issuer.IssuingBody[1].ToUpperInvariant() : "",
+            NumberLine = ReportText.NumberLine(options.Number, "/" + issuer.Symbol),
             Nation = ReportText.Nation,
             Motto = ReportText.Motto,
             PlaceAndDate = ReportText.PlaceAndDate(plan.Commune.Name, options.IssueDate),
@@ -300,9 +306,9 @@ public sealed record ReportDocument
             Body = body,
             RecipientsHeading = ReportText.RecipientsHeading,
             Recipients = plan.Recipients.Where(r => !string.IsNullOrWhiteSpace(r)).Select(ReportText.Recipient).ToList(),
-            SignerAuthority = plan.Signer.Authority.ToUpperInvariant(),
-            SignerTitle = plan.Signer.Title.ToUpperInvariant(),
-            SignerName = plan.Signer.Name,
+            SignerAuthority = ReportText.AuthorityLines(issuer.Signer),
+            SignerTitle = issuer.Signer.Title.ToUpperInvariant(),
+            SignerName = issuer.Signer.Name,
         };
     }
 
