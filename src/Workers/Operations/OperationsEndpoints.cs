@@ -41,6 +41,7 @@ public static class OperationsEndpoints
 
         app.MapGet("/", async (DashboardPages pages, CancellationToken ct) => Results.Content(await pages.OverviewAsync(ct), Html));
         app.MapGet("/matrix", (DashboardPages pages, string? plan) => Results.Content(pages.Matrix(plan), Html));
+        app.MapGet("/plan", (DashboardPages pages, string? plan) => Results.Content(pages.PlanView(plan), Html));
         app.MapGet("/deliveries", (DashboardPages pages) => Results.Content(pages.Deliveries(), Html));
         app.MapGet("/rejections", (DashboardPages pages) => Results.Content(pages.Rejections(), Html));
         app.MapGet("/errors", async (DashboardPages pages, string? done, CancellationToken ct) => Results.Content(await pages.ErrorsAsync(done, ct), Html));
