@@ -23,7 +23,7 @@ public sealed record DeliveryOutcome(string PlanId, string Period, string Channe
 /// CommuneReportSubmitted to the higher-level hub's exchange (or to the outbox).
 /// </summary>
 public sealed class DeliveryService(
-    PlanCatalog catalog,
+    PlanRegistry registry,
     HubDatabase database,
     DeliveryLedger ledger,
     ReportProducer producer,
@@ -33,6 +33,9 @@ public sealed class DeliveryService(
     ILoggerFactory loggers,
     Operations.HubMetrics metrics)
 {
+    // Read at each use: the plans may have been reloaded since.
+    private PlanCatalog catalog => registry.Current;
+
     private readonly ILogger _logger = loggers.CreateLogger<DeliveryService>();
 
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace ChuyenDoiSo.Workers.Operations;
 
 /// <summary>The dashboard's pages (Vietnamese, English where operators expect it), each a function of the hub's state now.</summary>
 public sealed class DashboardPages(
-    PlanCatalog catalog,
+    PlanRegistry registry,
     HubDatabase database,
     DeliveryLedger ledger,
     ErrorQueueBroker errors,
@@ -20,6 +20,9 @@ public sealed class DashboardPages(
     OperatorAccess access,
     TimeProvider clock)
 {
+    // Read at each use: the plans may have been reloaded since.
+    private PlanCatalog catalog => registry.Current;
+
     public async Task<string> OverviewAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

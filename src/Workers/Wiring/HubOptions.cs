@@ -23,6 +23,8 @@ public sealed class HubOptions
     public string Level { get; set; } = "Commune";
     /// <summary>The `Hub:Higher` section, used when <see cref="Level"/> is Higher (and by `compile --level higher`).</summary>
     public HigherOptions Higher { get; set; } = new();
+    /// <summary>How often a running hub looks at the plans folder for added, changed or removed plans (Hub:Plans:PollSeconds).</summary>
+    public PlansOptions Plans { get; set; } = new();
 
     public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
@@ -95,4 +97,10 @@ public sealed class HigherOptions
     public string? Id { get; set; }
     /// <summary>The communes' hubs publish CommuneReportSubmitted here (their Hub:Forward:Exchange).</summary>
     public string Exchange { get; set; } = "chuyendoiso.communes";
+}
+
+public sealed class PlansOptions
+{
+    /// <summary>Seconds between two looks at the plans folder (hash comparison): a change is live within this time.</summary>
+    public int PollSeconds { get; set; } = 30;
 }

@@ -21,7 +21,11 @@ public static class HubServices
         builder.Services.Configure<HubOptions>(builder.Configuration.GetSection(HubOptions.Section));
         var options = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => PlanCatalog.LoadFolder(options.ResolveSeeds()));
+        // The plans are refreshable while the hub runs (PlanReloader): services read PlanRegistry.Current; a PlanCatalog
+        // resolved directly is the snapshot of that moment.
+        builder.Services.AddSingleton(_ => new PlanRegistry(options.ResolveSeeds()));
+        builder.Services.AddTransient(sp => sp.GetRequiredService<PlanRegistry>().Current);
+        builder.Services.AddSingleton<PlanVersionStore>();
         builder.Services.AddSingleton(_ =>
         {
             var database = new HubDatabase(options.DatabasePath);
@@ -112,7 +116,12 @@ public static class HubServices
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         // One level up, the body's own deadlines; the seed plans' deadlines are the communes' to keep.
         if (options.IsHigherLevel) builder.Services.AddHostedService<RollupScheduleSync>();
-        else builder.Services.AddHostedService<ScheduleSync>();
+        else
+        {
+            builder.Services.AddSingleton<ScheduleSync>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleSync>());
+            builder.Services.AddHostedService<Schedule.PlanReloader>();
+        }
         return builder;
     }
 }
