@@ -14,6 +14,10 @@ public static class ReportCompiler
     /// <summary>A stated rate may differ from its counts by this many points before it is flagged.</summary>
     public const decimal StatedRateTolerance = 0.5m;
 
+    /// <summary>A period in words for official text ("quý I năm 2026"), never its label ("2026-Q1").</summary>
+    private static string Words(PlanCatalog catalog, Plan plan, string label) =>
+        catalog.FindPeriod(plan, label) is { } p ? p.Kind.ToVietnamese(p.Period, p.Year) : label;
+
     public static CompiledReport Compile(SqliteConnection connection, PlanCatalog catalog, Plan plan, string periodLabel)
     {
         var period = catalog.FindPeriod(plan, periodLabel)
@@ -39,7 +43,7 @@ public static class ReportCompiler
 
             foreach (var row in rows.Where(r => r.StatedValue is not null && r.Value is not null && Math.Abs(r.StatedValue.Value - r.Value.Value) > StatedRateTolerance))
                 warnings.Add(new ReportWarning("stated_rate_mismatch",
-                    $"Chỉ tiêu {indicator.Code} ({DepartmentName(plan, row.Department)}, kỳ {row.Period}): tỷ lệ báo cáo {F(row.StatedValue!.Value)}% khác tỷ lệ tính từ số liệu {F(row.Numerator ?? 0)}/{F(row.Denominator ?? 0)} = {F(row.Value!.Value)}%."));
+                    $"Chỉ tiêu {indicator.Code} ({DepartmentName(plan, row.Department)}, {Words(catalog, plan, row.Period)}): tỷ lệ báo cáo {F(row.StatedValue!.Value)}% khác tỷ lệ tính từ số liệu {F(row.Numerator ?? 0)}/{F(row.Denominator ?? 0)} = {F(row.Value!.Value)}%."));
             if (indicator.IsPercentage && value.Value is > 100m)
                 warnings.Add(new ReportWarning("out_of_range", $"Chỉ tiêu {indicator.Code}: giá trị tổng hợp {F(value.Value.Value)}% vượt quá 100%."));
         }
@@ -66,7 +70,7 @@ public static class ReportCompiler
 
         var submissions = SubmissionTimeliness.For(plan, period, queries.FirstReceipts(plan.Id, period.Period));
         foreach (var missing in submissions.Where(s => s.Expected && s.Status == SubmissionStatus.Missing))
-            warnings.Add(new ReportWarning("department_silent", $"{missing.Department.Name} chưa gửi báo cáo kỳ {period.Period}."));
+            warnings.Add(new ReportWarning("department_silent", $"{missing.Department.Name} chưa gửi báo cáo {period.Kind.ToVietnamese(period.Period, period.Year)}."));
 
         var narratives = new List<NarrativeEntry>();
         foreach (var row in queries.Narratives(plan.Id, period.Period))

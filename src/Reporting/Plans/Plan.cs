@@ -14,7 +14,10 @@ public sealed record Plan
     public required Commune Commune { get; init; }
     public required HigherLevel HigherLevel { get; init; }
     public required PlanDocument Document { get; init; }
+    /// <summary>Who signed the plan itself.</summary>
     public required Signer Signer { get; init; }
+    /// <summary>Who issues and signs its reports; absent: the commune's People's Committee with the plan's signer.</summary>
+    public ReportIssuer? Reports { get; init; }
     public IReadOnlyList<string> Recipients { get; init; } = [];
     public IReadOnlyList<Department> Departments { get; init; } = [];
     public IReadOnlyList<Indicator> Indicators { get; init; } = [];
@@ -32,6 +35,15 @@ public sealed record Plan
     public PlanTask? FindTask(string code) => Tasks.FirstOrDefault(t => t.Code == code);
     public CalendarSettings EffectiveCalendar => Calendar ?? CalendarSettings.Default;
     public IReadOnlyList<string> Channels => Delivery?.Channels is { Count: > 0 } c ? c : ["email"];
+
+    /// <summary>The reports' issuer: <see cref="Reports"/>, else "ỦY BAN NHÂN DÂN" / the commune, "BC-UBND" and the plan's signer.</summary>
+    [JsonIgnore]
+    public ReportIssuer EffectiveReports => Reports ?? new ReportIssuer
+    {
+        IssuingBody = ["ỦY BAN NHÂN DÂN", $"{Commune.Kind} {Commune.Name}".ToUpperInvariant()],
+        Symbol = "BC-UBND",
+        Signer = Signer,
+    };
 }
 
 /// <summary>A plan's own signing certificates (PKCS#12 paths, relative to the plan file's folder or absolute); each overrides Hub:Signing's.</summary>
@@ -81,12 +93,39 @@ public sealed record PlanDocument
     public string? Note { get; init; }
 }
 
-/// <summary>The signature block: "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name.</summary>
+/// <summary>
+/// The signature block, top to bottom: its authority lines ("TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH"), the title
+/// ("PHÓ CHỦ TỊCH") and the name. Decree 30/2020 also allows "Q. CHỦ TỊCH", "TL." and "TUQ." lines, and none at all
+/// when the head signs in the body's own name.
+/// </summary>
 public sealed record Signer
 {
-    public required string Authority { get; init; }
+    /// <summary>Every authority line in print order (thẩm quyền ký).</summary>
+    public IReadOnlyList<string> AuthorityLines { get; init; } = [];
+    /// <summary>The former single line, still read from older files: used only when <see cref="AuthorityLines"/> is empty.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Authority { get; init; }
     public required string Title { get; init; }
     public required string Name { get; init; }
+
+    /// <summary>The lines to print: <see cref="AuthorityLines"/>, else the old single <see cref="Authority"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Lines => AuthorityLines.Count > 0 ? AuthorityLines : Authority is { Length: > 0 } a ? [a] : [];
+}
+
+/// <summary>
+/// Who issues the plan's reports (cơ quan ban hành báo cáo), which may not be who signed the plan: Tam Phước's plan was
+/// signed for the steering committee, its reports are the People's Committee's.
+/// </summary>
+public sealed record ReportIssuer
+{
+    /// <summary>The header's left column above the number: "ỦY BAN NHÂN DÂN" / "XÃ TAM PHƯỚC" (one or two lines).</summary>
+    public required IReadOnlyList<string> IssuingBody { get; init; }
+    /// <summary>The symbol after the number: "BC-UBND" prints "Số: …/BC-UBND".</summary>
+    public required string Symbol { get; init; }
+    public required Signer Signer { get; init; }
+    /// <summary>Why these are the reports' issuer and signer when the plan does not say (it seldom does).</summary>
+    public string? Note { get; init; }
 }
 
 /// <summary>A unit of the commune (bộ phận, phòng, cơ quan) as the plan names it.</summary>
@@ -110,6 +149,8 @@ public sealed record Indicator
     public required string Lead { get; init; }
     public IReadOnlyList<string> Coordinators { get; init; } = [];
     public string? Note { get; init; }
+    /// <summary>Where the lead, coordinators and target came from: the plan's words, or an assumption and why.</summary>
+    public IndicatorProvenance? Provenance { get; init; }
 
     [JsonIgnore]
     public Aggregation EffectiveAggregation => Aggregation switch
@@ -197,6 +238,58 @@ public sealed record PlanTask
 
     /// <summary>The same rule as <see cref="Indicator.IsReportableBy"/>: a department reports the tasks it leads or coordinates.</summary>
     public bool IsReportableBy(string department) => Lead == department || Coordinators.Contains(department);
+    /// <summary>Where the lead, coordinators and timeframe came from: the plan's words, or an assumption and why.</summary>
+    public TaskProvenance? Provenance { get; init; }
+}
+
+/// <summary>
+/// Where one value of a plan came from (nguồn): <c>stated</c> by the signed text, with its own words (short), or
+/// <c>assumed</c> by whoever entered the plan, with the reason. A hub that chases a department for a task the plan never
+/// gave it must be able to say so.
+/// </summary>
+public sealed record Provenance
+{
+    public const string Stated = "stated";
+    public const string Assumed = "assumed";
+
+    /// <summary><c>stated</c> or <c>assumed</c>.</summary>
+    public required string Source { get; init; }
+    /// <summary>The plan's own words for a stated value ("Bộ phận Văn phòng", "Quý I năm 2025").</summary>
+    public string? Words { get; init; }
+    /// <summary>Why an assumed value was chosen ("no lead named; V.1 makes Phòng Văn hóa- Xã hội follow up the plan").</summary>
+    public string? Reason { get; init; }
+
+    [JsonIgnore]
+    public bool IsAssumed => Source == Assumed;
+
+    /// <summary>"giả định: …" / "theo kế hoạch: …", as the table and the dashboard print it.</summary>
+    public override string ToString() => IsAssumed ? $"giả định: {Reason}" : Words is { Length: > 0 } w ? $"theo kế hoạch: \"{w}\"" : "theo kế hoạch";
+}
+
+/// <summary>The sources of an indicator's lead, coordinators and target; a missing entry is unmarked.</summary>
+public sealed record IndicatorProvenance
+{
+    public Provenance? Lead { get; init; }
+    public Provenance? Coordinators { get; init; }
+    public Provenance? Target { get; init; }
+
+    [JsonIgnore]
+    public IEnumerable<(string Field, Provenance Value)> Entries =>
+        new (string, Provenance?)[] { ("lead", Lead), ("coordinators", Coordinators), ("target", Target) }
+            .Where(e => e.Item2 is not null).Select(e => (e.Item1, e.Item2!));
+}
+
+/// <summary>The sources of a task's lead, coordinators and timeframe; a missing entry is unmarked.</summary>
+public sealed record TaskProvenance
+{
+    public Provenance? Lead { get; init; }
+    public Provenance? Coordinators { get; init; }
+    public Provenance? Timeframe { get; init; }
+
+    [JsonIgnore]
+    public IEnumerable<(string Field, Provenance Value)> Entries =>
+        new (string, Provenance?)[] { ("lead", Lead), ("coordinators", Coordinators), ("timeframe", Timeframe) }
+            .Where(e => e.Item2 is not null).Select(e => (e.Item1, e.Item2!));
 }
 
 /// <summary>A budget line (kinh phí, triệu đồng; nguồn vốn).</summary>

@@ -186,8 +186,12 @@ public static class DocxReportRenderer
             left.Append(Plain(Run(recipient, size: RecipientSize)));
 
         var right = new TableCell(CellProperties(SignatureRight));
-        right.Append(Centered(Run(document.SignerAuthority, bold: true), spaceBefore: 240));
-        right.Append(Centered(Run(document.SignerTitle, bold: true)));
+        var first = true;
+        foreach (var line in document.SignerAuthority.Append(document.SignerTitle))
+        {
+            right.Append(Centered(Run(line, bold: true), spaceBefore: first ? 240 : 0));
+            first = false;
+        }
         // Room for the signature and the seal.
         for (var i = 0; i < 4; i++) right.Append(Centered(Run("")));
         right.Append(Centered(Run(document.SignerName, bold: true)));

@@ -135,9 +135,10 @@ public static class HtmlReportRenderer
         foreach (var recipient in document.Recipients)
             html.Append("<p style=\"").Append(Line).Append("font-size:11pt;\">").Append(Encode(recipient)).Append("</p>\n");
         html.Append("</td>\n")
-            .Append("<td style=\"").Append(LayoutCell).Append("width:53%;\">\n")
-            .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.SignerAuthority)).Append("</p>\n")
-            .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.SignerTitle)).Append("</p>\n")
+            .Append("<td style=\"").Append(LayoutCell).Append("width:53%;\">\n");
+        foreach (var line in document.SignerAuthority.Append(document.SignerTitle))
+            html.Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(line)).Append("</p>\n");
+        html
             .Append("<div style=\"height:72pt;\"></div>\n")
             .Append("<p style=\"").Append(Line).Append("font-weight:bold;\">").Append(Encode(document.SignerName)).Append("</p>\n")
             .Append("</td>\n</tr>\n</table>\n");

@@ -337,10 +337,9 @@ internal sealed class PdfPageWriter(PdfDocument pdf, bool draft)
 
     /// <summary>
     /// The signer's lines above the signature: the authority ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH") and the title.
-    /// The one place to change when the document carries a list of authority lines.
     /// </summary>
     private static IEnumerable<string> SignerLines(ReportDocument document) =>
-        new[] { document.SignerAuthority, document.SignerTitle }
+        document.SignerAuthority.Append(document.SignerTitle)
             .SelectMany(l => l.Split('\n'))
             .Select(l => l.Trim())
             .Where(l => l.Length > 0);

@@ -170,7 +170,7 @@ public static partial class PdfReportRenderer
         }
         Add(document.RecipientsHeading);
         foreach (var r in document.Recipients) Add(r);
-        Add(document.SignerAuthority);
+        foreach (var line in document.SignerAuthority) Add(line);
         Add(document.SignerTitle);
         Add(document.SignerName);
         return hash.GetHashAndReset();

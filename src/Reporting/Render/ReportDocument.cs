@@ -134,6 +134,43 @@ public static class ReportText
     /// <summary>The calendar day in Viet Nam of an instant stored in UTC.</summary>
     public static DateOnly VietnamDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(VietnamOffset).DateTime);
 
+    /// <summary>
+    /// For a reminder: the tasks active in the period whose lead this department is only by assumption (the plan names
+    /// no lead), listed so the department knows; an empty line when there are none.
+    /// </summary>
+    public static string AssumedLeadNotice(Plan plan, ReportingPeriod period, Department department)
+    {
+        var tasks = plan.Tasks
+            .Where(t => t.Lead == department.Code && t.Provenance?.Lead is { IsAssumed: true })
+            .Where(t => TimeframeParser.TryParse(t.Timeframe, plan.Year, out var tf, out _) && tf.Overlaps(period.WindowStart, period.CutOff))
+            .Select(t => t.Code)
+            .ToList();
+        return tasks.Count == 0 ? "" :
+            $"\nLưu ý: Kế hoạch không nêu đơn vị chủ trì cho nhiệm vụ {string.Join(", ", tasks)}; việc giao {department.Name} chủ trì là giả định khi nhập kế hoạch, đề nghị phản hồi nếu không đúng.\n";
+    }
+
+    // The dossier statistics every commune reports (thủ tục hành chính), named as the plans name them, for a plan
+    // that states no baseline of its own.
+    private static readonly Dictionary<string, string> CommonStatistics = new(StringComparer.Ordinal)
+    {
+        ["dossiers_received"] = "Số hồ sơ thủ tục hành chính tiếp nhận",
+        ["dossiers_resolved"] = "Số hồ sơ đã giải quyết",
+        ["dossiers_early"] = "Số hồ sơ giải quyết trước hạn",
+        ["dossiers_early_or_on_time"] = "Số hồ sơ giải quyết trước và đúng hạn",
+        ["dossiers_overdue"] = "Số hồ sơ giải quyết quá hạn",
+        ["dossiers_in_progress"] = "Số hồ sơ đang giải quyết",
+        ["dossiers_online"] = "Số hồ sơ tiếp nhận trực tuyến",
+        ["payments_online"] = "Số hồ sơ thanh toán trực tuyến",
+    };
+
+    /// <summary>A statistic's Vietnamese name: the plan's baseline name, else the common dossier name, else null.</summary>
+    public static string? StatisticName(Plan plan, string code) =>
+        plan.Statistics.FirstOrDefault(s => s.Code == code)?.Name ?? CommonStatistics.GetValueOrDefault(code);
+
+    /// <summary>The signature block's authority lines as printed: upper case, top to bottom.</summary>
+    public static IReadOnlyList<string> AuthorityLines(Signer signer) =>
+        signer.Lines.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim().ToUpperInvariant()).ToList();
+
     public static string DepartmentName(Plan plan, string code) => plan.FindDepartment(code)?.Name ?? code;
 
     /// <summary>"- Thường trực Đảng ủy;": one line of "Nơi nhận", keeping a closing full stop ("- Lưu: VT.").</summary>
@@ -215,7 +252,8 @@ public sealed record ReportDocument
     public required IReadOnlyList<ReportBlock> Body { get; init; }
     public required string RecipientsHeading { get; init; }
     public required IReadOnlyList<string> Recipients { get; init; }
-    public required string SignerAuthority { get; init; }
+    /// <summary>Every authority line of the signature block, top to bottom ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"); may be empty.</summary>
+    public required IReadOnlyList<string> SignerAuthority { get; init; }
     public required string SignerTitle { get; init; }
     public required string SignerName { get; init; }
 
@@ -255,7 +293,12 @@ public sealed record ReportDocument
         if (report.Statistics.Count > 0)
         {
             body.Add(new ReportSubheading(Subheading("Một số số liệu thống kê")));
-            body.Add(new ReportList(report.Statistics.Select(s => StatisticLine(report, s)).ToList()));
+            // A statistic is printed under its Vietnamese name, never its code: one the plan does not name is counted, not shown.
+            var named = report.Statistics.Where(s => ReportText.StatisticName(plan, s.Code) is not null).ToList();
+            var lines = named.Select(s => StatisticLine(report, s)).ToList();
+            var unnamed = report.Statistics.Count - named.Count;
+            if (unnamed > 0) lines.Add($"Ngoài ra, {unnamed} số liệu do các bộ phận gửi chưa có tên trong Kế hoạch nên không đưa vào báo cáo.");
+            body.Add(new ReportList(lines));
         }
 
         var results = Narratives(report, Results);
@@ -302,11 +345,12 @@ public sealed record ReportDocument
             $"của Ủy ban nhân dân {plan.Commune.Kind} {plan.Commune.Name}./."));
         body.AddRange(options.IssueBlocks());
 
+        var issuer = plan.EffectiveReports;
         return new ReportDocument
         {
-            IssuingBody = ReportText.IssuingBody,
-            IssuingUnit = ReportText.CommuneLine(plan.Commune),
-            NumberLine = ReportText.NumberLine(options.Number),
+            IssuingBody = issuer.IssuingBody[0].ToUpperInvariant(),
+            IssuingUnit = issuer.IssuingBody.Count > 1 ? issuer.IssuingBody[1].ToUpperInvariant() : "",
+            NumberLine = ReportText.NumberLine(options.Number, "/" + issuer.Symbol),
             Nation = ReportText.Nation,
             Motto = ReportText.Motto,
             PlaceAndDate = ReportText.PlaceAndDate(plan.Commune.Name, options.IssueDate),
@@ -315,9 +359,9 @@ public sealed record ReportDocument
             Body = body,
             RecipientsHeading = ReportText.RecipientsHeading,
             Recipients = plan.Recipients.Where(r => !string.IsNullOrWhiteSpace(r)).Select(ReportText.Recipient).ToList(),
-            SignerAuthority = plan.Signer.Authority.ToUpperInvariant(),
-            SignerTitle = plan.Signer.Title.ToUpperInvariant(),
-            SignerName = plan.Signer.Name,
+            SignerAuthority = ReportText.AuthorityLines(issuer.Signer),
+            SignerTitle = issuer.Signer.Title.ToUpperInvariant(),
+            SignerName = issuer.Signer.Name,
         };
     }
 
@@ -438,7 +482,7 @@ public sealed record ReportDocument
     private static string StatisticLine(CompiledReport report, StatisticResult statistic)
     {
         var baseline = report.Plan.Statistics.FirstOrDefault(s => s.Code == statistic.Code);
-        var name = baseline?.Name ?? statistic.Code;
+        var name = ReportText.StatisticName(report.Plan, statistic.Code) ?? statistic.Code;
         var unit = baseline?.Unit?.Trim() ?? "";
         var value = unit switch
         {

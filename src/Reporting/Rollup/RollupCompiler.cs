@@ -1,3 +1,4 @@
+using ChuyenDoiSo.Reporting.Calendar;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChuyenDoiSo.Reporting.Compile;
@@ -143,7 +144,7 @@ public static class RollupCompiler
             warnings.Add(new ReportWarning("plan_unmapped", $"Kế hoạch của {withoutMappings.Count} xã chưa được ánh xạ vào danh mục chỉ tiêu ({List(withoutMappings)}): chỉ tiêu của các xã này không được tổng hợp."));
         var missing = communes.Where(c => c.Status == SubmissionStatus.Missing).ToList();
         if (missing.Count > 0)
-            warnings.Add(new ReportWarning("commune_missing", $"{missing.Count}/{communes.Count} xã chưa gửi báo cáo kỳ {period.Period}: {List(missing.Select(m => m.Commune))}."));
+            warnings.Add(new ReportWarning("commune_missing", $"{missing.Count}/{communes.Count} xã chưa gửi báo cáo {period.Communes.Kind.ToVietnamese(period.Period, period.Communes.Year)}: {List(missing.Select(m => m.Commune))}."));
 
         return new RollupReport
         {

@@ -75,7 +75,7 @@ public static class RollupDocument
             Body = blocks,
             RecipientsHeading = ReportText.RecipientsHeading,
             Recipients = body.Recipients.Where(r => !string.IsNullOrWhiteSpace(r)).Select(ReportText.Recipient).ToList(),
-            SignerAuthority = body.Signer.Authority.ToUpperInvariant(),
+            SignerAuthority = ReportText.AuthorityLines(body.Signer),
             SignerTitle = body.Signer.Title.ToUpperInvariant(),
             SignerName = body.Signer.Name,
         };

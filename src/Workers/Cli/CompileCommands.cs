@@ -67,7 +67,7 @@ public static class CompileCommands
             {
                 // An issued report comes back as issued (its number, date and signatures); otherwise the unsigned draft.
                 var pdfPath = path ?? $"{p.Id}_{label}.pdf";
-                await File.WriteAllBytesAsync(pdfPath, host.Services.GetRequiredService<ReportIssuer>().CompiledPdf(p, label, issueDate), cancellationToken);
+                await File.WriteAllBytesAsync(pdfPath, host.Services.GetRequiredService<ReportRegistrar>().CompiledPdf(p, label, issueDate), cancellationToken);
                 Console.Error.WriteLine($"wrote {pdfPath}");
                 return 0;
             }

@@ -61,7 +61,7 @@ public static class DemoCommand
                 {
                     var outputs = producer.Produce(plan, period.Period, period.AdjustedDueDate);
                     // A signed PDF of every report; drafts: the register numbers a report when `deliver` or `run` issues it.
-                    outputs = outputs with { Pdf = await ReportIssuer.SignedDraftAsync(outputs, period.AdjustedDueDate, signing.For(plan), now, cancellationToken) };
+                    outputs = outputs with { Pdf = await ReportRegistrar.SignedDraftAsync(outputs, period.AdjustedDueDate, signing.For(plan), now, cancellationToken) };
                     onTime += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.OnTime);
                     late += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Late);
                     missing += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Missing);

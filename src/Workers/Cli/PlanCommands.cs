@@ -27,11 +27,13 @@ public static class PlanCommands
                 return 0;
             }
             Console.Write(CliSupport.Table(
-                ["id", "commune", "year", "departments", "indicators", "tasks", "budget (million VND)", "channels"],
+                ["id", "commune", "year", "departments", "indicators", "tasks", "budget (million VND)", "channels", "assumed"],
                 plans.Select(p => (IReadOnlyList<string>)[p.Id, p.Commune.FullName, p.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     p.Departments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Indicators.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     p.Tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Budget.Sum(b => b.AmountMillionVnd).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
-                    string.Join("+", p.Channels)])));
+                    string.Join("+", p.Channels), PlanSources.AssumedCount(p).ToString(System.Globalization.CultureInfo.InvariantCulture)])));
+            // One plan: every lead, coordinator, timeframe and target, an assumed one marked as such.
+            if (plans.Count == 1) Console.Write(CliSupport.Table(["item", "field", "value", "source"], PlanSources.Rows(plans[0])));
             foreach (var warning in catalog.Warnings) Console.Error.WriteLine(warning);
             return 0;
         });

@@ -23,16 +23,19 @@ public sealed record DeliveryOutcome(string PlanId, string Period, string Channe
 /// CommuneReportSubmitted to the higher-level hub's exchange (or to the outbox).
 /// </summary>
 public sealed class DeliveryService(
-    PlanCatalog catalog,
+    PlanRegistry registry,
     HubDatabase database,
     DeliveryLedger ledger,
-    ReportIssuer issuer,
+    ReportRegistrar issuer,
     ReportForwarder forwarder,
     IOptions<HubOptions> options,
     TimeProvider clock,
     ILoggerFactory loggers,
     Operations.HubMetrics metrics)
 {
+    // Read at each use: the plans may have been reloaded since.
+    private PlanCatalog catalog => registry.Current;
+
     private readonly ILogger _logger = loggers.CreateLogger<DeliveryService>();
 
     /// <summary>
@@ -135,18 +138,21 @@ public sealed class DeliveryService(
     private MimeMessage ReminderEmail(Plan plan, Reporting.Calendar.ReportingPeriod period, Department department, int offsetDays)
     {
         var due = period.DepartmentDueDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+        // The period in words ("quý I năm 2026"), never its label; and a lead the plan never named is said to be assumed.
+        var words = Reporting.Render.ReportText.PeriodText(period);
+        var assumed = Reporting.Render.ReportText.AssumedLeadNotice(plan, period, department);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
         message.To.Add(new MailboxAddress(department.Name, department.Email));
         message.Subject = offsetDays > 0
-            ? $"Đôn đốc: {department.Name} chưa gửi báo cáo chuyển đổi số kỳ {period.Period} (hạn {due})"
-            : $"Nhắc hạn: báo cáo chuyển đổi số kỳ {period.Period} hạn ngày {due}";
+            ? $"Đôn đốc: {department.Name} chưa gửi báo cáo chuyển đổi số {words} (hạn {due})"
+            : $"Nhắc hạn: báo cáo chuyển đổi số {words} hạn ngày {due}";
         message.MessageId = $"{plan.Id}.{period.Period}.{department.Code}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub";
         message.Body = new TextPart("plain")
         {
             Text = offsetDays > 0
-                ? $"Kính gửi {department.Name},\n\nĐến nay {department.Name} chưa gửi báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period.Period} (hạn {due}). Đề nghị gửi báo cáo ngay.\n\nUBND {plan.Commune.FullName}"
-                : $"Kính gửi {department.Name},\n\nBáo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period.Period} hạn ngày {due}. Đề nghị gửi đúng hạn.\n\nUBND {plan.Commune.FullName}",
+                ? $"Kính gửi {department.Name},\n\nĐến nay {department.Name} chưa gửi báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} (hạn {due}). Đề nghị gửi báo cáo ngay.\n{assumed}\nUBND {plan.Commune.FullName}"
+                : $"Kính gửi {department.Name},\n\nBáo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} hạn ngày {due}. Đề nghị gửi đúng hạn.\n{assumed}\nUBND {plan.Commune.FullName}",
         };
         return message;
     }

@@ -16,15 +16,22 @@ public sealed record ReportOutputs(CompiledReport Report, byte[] Docx, string Ht
 }
 
 /// <summary>Compiles a plan's report for a period and renders it: DOCX, HTML, JSON and the email.</summary>
-public sealed class ReportProducer(PlanCatalog catalog, HubDatabase database, Operations.HubMetrics metrics)
+public sealed class ReportProducer(PlanRegistry registry, PlanVersionStore versions, HubDatabase database, Operations.HubMetrics metrics)
 {
+    private PlanCatalog catalog => registry.Current;
+
     public ReportOutputs Produce(Plan plan, string period, DateOnly issueDate, string from = ReportEmail.DefaultFrom) =>
         Produce(plan, period, new RenderOptions(issueDate), from);
 
     public CompiledReport Compile(Plan plan, string period)
     {
-        using var connection = database.Open();
-        var report = ReportCompiler.Compile(connection, catalog, plan, period);
+        // A plan changed mid-year: the report compiles against the version in force at its cut-off (end of that day, Viet
+        // Nam time), so an old report stays reproducible. Without stored versions the plan given is used.
+        if (catalog.FindPeriod(plan, period) is { } reportingPeriod
+            && versions.VersionAt(plan.Id, new DateTimeOffset(reportingPeriod.CutOff.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(7))) is { } inForce)
+            plan = inForce;
+        CompiledReport report;
+        using (var connection = database.Open()) report = ReportCompiler.Compile(connection, catalog, plan, period);
         metrics.Compiled();
         return report;
     }

@@ -12,9 +12,11 @@ namespace ChuyenDoiSo.Workers.Ingest;
 /// it with the others in flight in one SQLite transaction. The broker's acknowledgement follows the commit, so an
 /// acknowledged update is stored.
 /// </summary>
-public sealed class DepartmentReportConsumer(PlanCatalog catalog, IngestWriter writer, TimeProvider clock, BrokerIdentity broker, Operations.HubMetrics metrics, ILogger<DepartmentReportConsumer> logger)
+public sealed class DepartmentReportConsumer(PlanRegistry registry, IngestWriter writer, TimeProvider clock, BrokerIdentity broker, Operations.HubMetrics metrics, ILogger<DepartmentReportConsumer> logger)
     : IConsumer<DepartmentReportSubmitted>
 {
+    private PlanCatalog catalog => registry.Current;
+
     /// <summary>Lets `ingest --received-at` record when a paper report really arrived; honoured on the in-process bus only.</summary>
     public const string ReceivedAtHeader = "Hub-Received-At";
 

@@ -12,6 +12,7 @@ public static class DashboardHtml
     [
         ("/", "Tổng quan"),
         ("/matrix", "Ma trận nộp báo cáo"),
+        ("/plan", "Kế hoạch"),
         ("/deliveries", "Sổ gửi báo cáo"),
         ("/rejections", "Cập nhật bị từ chối"),
         ("/errors", "Hàng đợi lỗi (Error queue)"),

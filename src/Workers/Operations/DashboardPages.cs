@@ -12,7 +12,7 @@ namespace ChuyenDoiSo.Workers.Operations;
 
 /// <summary>The dashboard's pages (Vietnamese, English where operators expect it), each a function of the hub's state now.</summary>
 public sealed class DashboardPages(
-    PlanCatalog catalog,
+    PlanRegistry registry,
     HubDatabase database,
     DeliveryLedger ledger,
     ErrorQueueBroker errors,
@@ -22,6 +22,9 @@ public sealed class DashboardPages(
     IServiceProvider services,
     TimeProvider clock)
 {
+    // Read at each use: the plans may have been reloaded since.
+    private PlanCatalog catalog => registry.Current;
+
     public async Task<string> OverviewAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -102,6 +105,26 @@ public sealed class DashboardPages(
         }
         body.Append("</table>");
         return Page("Ma trận nộp báo cáo", "/matrix", body.ToString());
+    }
+
+    /// <summary>A plan's leads, coordinators, timeframes and targets, each with its source; an assumed one is marked.</summary>
+    public string? PlanView(string? planId)
+    {
+        var plan = planId is null ? catalog.Plans.First() : catalog.Find(planId);
+        if (plan is null) return null;
+        var body = new StringBuilder("<p>Kế hoạch: ");
+        body.Append(string.Join(" · ", catalog.Plans.Select(p => p.Id == plan.Id
+            ? $"<strong>{E(p.Id)}</strong>"
+            : $"<a href=\"/plan?plan={Uri.EscapeDataString(p.Id)}\">{E(p.Id)}</a>")));
+        body.Append($"</p><p>{E(plan.Commune.FullName)} — năm {plan.Year}. <span id=\"assumed-count\">{PlanSources.AssumedCount(plan)}</span> giá trị là giả định của người nhập (kế hoạch không nêu), ghi rõ lý do.</p>");
+        body.Append("<table id=\"plan-sources\"><tr><th>Mục</th><th>Trường</th><th>Giá trị</th><th>Nguồn</th></tr>");
+        foreach (var row in PlanSources.Rows(plan))
+        {
+            var assumed = row[3].StartsWith(PlanSources.AssumedMark, StringComparison.Ordinal);
+            body.Append($"<tr{(assumed ? " class=\"assumed\"" : "")}><td>{E(row[0])}</td><td>{E(row[1])}</td><td>{E(row[2])}</td><td>{(assumed ? "<strong>" + E(row[3]) + "</strong>" : E(row[3]))}</td></tr>");
+        }
+        body.Append("</table>");
+        return Page("Kế hoạch và nguồn số liệu", "/plan", body.ToString());
     }
 
     /// <summary>

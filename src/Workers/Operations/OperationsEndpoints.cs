@@ -41,9 +41,8 @@ public static class OperationsEndpoints
 
         app.MapGet("/", async (DashboardPages pages, CancellationToken ct) => Results.Content(await pages.OverviewAsync(ct), Html));
         // An unknown plan is a 404 saying so, never another plan's matrix under its name.
-        app.MapGet("/matrix", (DashboardPages pages, string? plan) => pages.Matrix(plan) is { } page
-            ? Results.Content(page, Html)
-            : Results.Content(DashboardHtml.Page("Không tìm thấy kế hoạch (not found)", "/matrix", $"<p class=\"notice\" id=\"not-found\">Không có kế hoạch (plan) \"{DashboardHtml.E(plan)}\" trên hub này.</p>"), Html, statusCode: StatusCodes.Status404NotFound));
+        app.MapGet("/matrix", (DashboardPages pages, string? plan) => pages.Matrix(plan) is { } page ? Results.Content(page, Html) : PlanNotFound("/matrix", plan));
+        app.MapGet("/plan", (DashboardPages pages, string? plan) => pages.PlanView(plan) is { } page ? Results.Content(page, Html) : PlanNotFound("/plan", plan));
         app.MapGet("/deliveries", (DashboardPages pages) => Results.Content(pages.Deliveries(), Html));
         app.MapGet("/rejections", (DashboardPages pages) => Results.Content(pages.Rejections(), Html));
         app.MapGet("/errors", async (DashboardPages pages, string? done, CancellationToken ct) => Results.Content(await pages.ErrorsAsync(done, ct), Html));
@@ -53,6 +52,10 @@ public static class OperationsEndpoints
     }
 
     /// <summary>Re-drive or discard one message (form field message) or a whole group (field group); recorded in the audit log.</summary>
+    // An unknown plan is a 404 saying so, never another plan's page under its name.
+    private static IResult PlanNotFound(string path, string? plan) =>
+        Results.Content(DashboardHtml.Page("Không tìm thấy kế hoạch (not found)", path, $"<p class=\"notice\" id=\"not-found\">Không có kế hoạch (plan) \"{DashboardHtml.E(plan)}\" trên hub này.</p>"), Html, statusCode: StatusCodes.Status404NotFound);
+
     private static async Task<IResult> ActAsync(HttpContext context, string action)
     {
         var services = context.RequestServices;

@@ -10,8 +10,10 @@ namespace ChuyenDoiSo.Workers.Schedule;
 /// second firing (a misfire after a restart, a duplicate trigger) send nothing twice.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DeliveryJob(PlanCatalog catalog, DeliveryService delivery, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
+public sealed class DeliveryJob(PlanRegistry registry, DeliveryService delivery, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
 {
+    private PlanCatalog catalog => registry.Current;
+
     public const string PlanKey = "plan";
     public const string PeriodKey = "period";
     public const string KindKey = "kind";

@@ -14,12 +14,15 @@ namespace ChuyenDoiSo.Workers.Schedule;
 /// </summary>
 public sealed class ScheduleSync(
     ISchedulerFactory schedulers,
-    PlanCatalog catalog,
+    PlanRegistry registry,
     DeliveryLedger ledger,
     DeliveryService delivery,
     TimeProvider clock,
     ILogger<ScheduleSync> logger) : IHostedService
 {
+    // Read at each use: the plans may have been reloaded since.
+    private PlanCatalog catalog => registry.Current;
+
     public const string FirstStartKey = "first_start";
     public static readonly JobKey Job = new("deliver", "chuyendoiso");
 
@@ -32,8 +35,18 @@ public sealed class ScheduleSync(
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         if (await scheduler.GetJobDetail(Job, cancellationToken) is null)
             await scheduler.AddJob(JobBuilder.Create<DeliveryJob>().WithIdentity(Job).StoreDurably().Build(), default, cancellationToken);
+        await SyncAsync(firstStart, cancellationToken);
+    }
 
-        int added = 0, moved = 0, skipped = 0;
+    /// <summary>
+    /// Brings the triggers in step with the plans now in force: new deadlines added, moved ones moved, and future ones no
+    /// plan has any more removed. Sending twice is left to the delivery ledger (one row per plan, period, recipient, channel).
+    /// </summary>
+    public async Task<(int Added, int Moved, int Removed)> SyncAsync(DateTimeOffset firstStart, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var wanted = new HashSet<TriggerKey>();
+        int added = 0, moved = 0, skipped = 0, removed = 0;
         foreach (var item in DeliverySchedule.For(catalog, null, null, null).DistinctBy(TriggerName))
         {
             if (item.At < firstStart)
@@ -41,14 +54,29 @@ public sealed class ScheduleSync(
                 skipped++;
                 continue;
             }
-            switch (await UpsertAsync(scheduler, Trigger(item, new TriggerKey(TriggerName(item), "chuyendoiso"), Job), cancellationToken))
+            var key = new TriggerKey(TriggerName(item), "chuyendoiso");
+            wanted.Add(key);
+            switch (await UpsertAsync(scheduler, Trigger(item, key, Job), cancellationToken))
             {
                 case Upsert.Added: added++; break;
                 case Upsert.Moved: moved++; break;
             }
         }
-        logger.LogInformation("Schedule: {Added} triggers added, {Moved} moved, {Skipped} before this hub's first start ({FirstStart:O}) left to `deliver`", added, moved, skipped, firstStart);
+        var now = clock.GetUtcNow();
+        foreach (var trigger in await scheduler.GetTriggersOfJob(Job, cancellationToken))
+        {
+            // A deadline already past has fired (or fires once as a misfire): only future ones a plan dropped go.
+            if (wanted.Contains(trigger.Key) || trigger.StartTimeUtc <= now) continue;
+            await scheduler.UnscheduleJob(trigger.Key, cancellationToken);
+            removed++;
+        }
+        logger.LogInformation("Schedule: {Added} triggers added, {Moved} moved, {Removed} removed, {Skipped} before this hub's first start ({FirstStart:O}) left to `deliver`", added, moved, removed, skipped, firstStart);
+        return (added, moved, removed);
     }
+
+    /// <summary>When this hub first started (deadlines before it are never sent by themselves).</summary>
+    public DateTimeOffset FirstStart() =>
+        DateTimeOffset.Parse(ledger.InitState(FirstStartKey, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

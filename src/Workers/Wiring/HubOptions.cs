@@ -25,6 +25,8 @@ public sealed class HubOptions
     public HigherOptions Higher { get; set; } = new();
     /// <summary>The PKCS#12 certificates that sign every issued PDF; without any, a demo certificate made in the data folder.</summary>
     public SigningOptions Signing { get; set; } = new();
+    /// <summary>How often a running hub looks at the plans folder for added, changed or removed plans (Hub:Plans:PollSeconds).</summary>
+    public PlansOptions Plans { get; set; } = new();
 
     public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
@@ -115,4 +117,10 @@ public sealed class HigherOptions
     public string? Id { get; set; }
     /// <summary>The communes' hubs publish CommuneReportSubmitted here (their Hub:Forward:Exchange).</summary>
     public string Exchange { get; set; } = "chuyendoiso.communes";
+}
+
+public sealed class PlansOptions
+{
+    /// <summary>Seconds between two looks at the plans folder (hash comparison): a change is live within this time.</summary>
+    public int PollSeconds { get; set; } = 30;
 }

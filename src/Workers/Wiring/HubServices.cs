@@ -25,7 +25,11 @@ public static class HubServices
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HubOptions>, HubOptionsValidator>();
         builder.Services.AddOptions<HubOptions>().Bind(builder.Configuration.GetSection(HubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => PlanCatalog.LoadFolder(options.ResolveSeeds()));
+        // The plans are refreshable while the hub runs (PlanReloader): services read PlanRegistry.Current; a PlanCatalog
+        // resolved directly is the snapshot of that moment.
+        builder.Services.AddSingleton(_ => new PlanRegistry(options.ResolveSeeds()));
+        builder.Services.AddTransient(sp => sp.GetRequiredService<PlanRegistry>().Current);
+        builder.Services.AddSingleton<PlanVersionStore>();
         builder.Services.AddSingleton(_ =>
         {
             var database = new HubDatabase(options.DatabasePath);
@@ -90,7 +94,7 @@ public static class HubServices
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddSingleton<OutgoingRegister>();
         builder.Services.AddSingleton<Signing.SigningSetup>();
-        builder.Services.AddSingleton<ReportIssuer>();
+        builder.Services.AddSingleton<ReportRegistrar>();
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryService>();
@@ -120,7 +124,12 @@ public static class HubServices
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         // One level up, the body's own deadlines; the seed plans' deadlines are the communes' to keep.
         if (options.IsHigherLevel) builder.Services.AddHostedService<RollupScheduleSync>();
-        else builder.Services.AddHostedService<ScheduleSync>();
+        else
+        {
+            builder.Services.AddSingleton<ScheduleSync>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleSync>());
+            builder.Services.AddHostedService<Schedule.PlanReloader>();
+        }
         return builder;
     }
 }

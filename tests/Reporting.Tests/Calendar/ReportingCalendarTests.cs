@@ -239,7 +239,7 @@ public sealed class ReportingCalendarTests
 
     // A plan that asks for monthly reports by the 10th (calendar.monthlyDueDay = 10) in 2026.
     [Theory]
-    [InlineData("2026-01", "2026-01-10", "2026-01-12", "2026-01-09")] // Sat → Mon
+    [InlineData("2026-01", "2026-01-10", "2026-01-10", "2026-01-09")] // Sat, but worked in 2026 (make-up day for Fri 2/1)
     [InlineData("2026-02", "2026-02-10", "2026-02-10", "2026-02-09")] // Tue
     [InlineData("2026-Q1", "2026-03-05", "2026-03-05", "2026-03-04")] // cumulative reports keep the 5th
     [InlineData("2026-04", "2026-04-10", "2026-04-10", "2026-04-09")] // Fri

@@ -64,12 +64,12 @@ public sealed partial class PdfReportRendererTests
         var document = Quarterly();
         var text = Flat(PdfTools.Run("pdftotext", "-raw", Write(document, "text-quarterly"), "-"));
 
-        foreach (var expected in new[]
-        {
+        foreach (var expected in (string[])
+        [
             "ỦY BAN NHÂN DÂN", "XÃ BÌNH CHƯƠNG", "Số: 07/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-            "Bình Chương, ngày 05 tháng 3 năm 2026", "BÁO CÁO", document.Subject, document.SignerAuthority, document.SignerTitle, document.SignerName,
+            "Bình Chương, ngày 05 tháng 3 năm 2026", "BÁO CÁO", document.Subject, .. document.SignerAuthority, document.SignerTitle, document.SignerName,
             "Nơi nhận:", "KẾT QUẢ THỰC HIỆN", "Đơn vị chủ trì", "Tỷ lệ trước hạn tính lại từ số liệu không khớp tỷ lệ nêu.",
-        })
+        ])
             Assert.Contains(expected, text);
         Assert.Contains("<script>alert('x')</script>", text);
     }

@@ -134,7 +134,7 @@ public sealed class RenderTests
         Assert.Equal(report.Plan.Recipients.Count, cells[0].Count - 1);
         Assert.Equal("- Sở Khoa học và Công nghệ (b/cáo);", cells[0][1]);
         Assert.Equal("- Lưu: VT.", cells[0][^1]);
-        Assert.Equal(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], cells[1].Take(2));
+        Assert.Equal(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], cells[1].Take(3));
         Assert.Equal("Nguyễn Văn Quân", cells[1][^1]);
     }
 

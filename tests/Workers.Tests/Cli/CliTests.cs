@@ -116,6 +116,25 @@ public sealed class CliTests : CliTest
     }
 
     [Fact]
+    public async Task Plans_table_countsAssumedValues_andMarksThem_forOnePlan()
+    {
+        var all = await Hub("plans", "--format", "table");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Contains("assumed", all.Stdout.Split('\n')[0], StringComparison.Ordinal);
+        Assert.Matches(@"tam-phuoc-2023 .*\b127\s*$", all.Stdout.Split('\n').Single(l => l.StartsWith("tam-phuoc-2023", StringComparison.Ordinal)).TrimEnd());
+
+        var one = await Hub("plans", "--plan", "tam-phuoc-2023", "--format", "table");
+        Assert.True(one.ExitCode == 0, one.ToString());
+        var lead = one.Stdout.Split('\n').Single(l => l.StartsWith("nhiệm vụ 2.1.b.1 ", StringComparison.Ordinal) && Field(l) == "lead");
+        Assert.Contains("GIẢ ĐỊNH: the plan names no lead", lead, StringComparison.Ordinal);
+        var target = one.Stdout.Split('\n').First(l => l.StartsWith("chỉ tiêu 2.1.a.1 ", StringComparison.Ordinal) && Field(l) == "target");
+        Assert.Contains("theo kế hoạch: \"100%\"", target, StringComparison.Ordinal);
+    }
+
+    // The table's columns are separated by two or more spaces: item, field, value, source.
+    private static string Field(string line) => line.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1];
+
+    [Fact]
     public async Task Calendar_printsTwelveReportsWithIsoDates_forBinhChuong2026()
     {
         var run = await Hub("calendar", "--plan", BinhChuong, "--format", "json");

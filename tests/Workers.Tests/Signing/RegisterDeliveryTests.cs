@@ -97,7 +97,7 @@ public sealed class RegisterDeliveryTests(ITestOutputHelper output) : IDisposabl
         clock.SetUtcNow(Deadline);
         var database = new HubDatabase(_data.Combine("hub.db"));
         database.Migrate();
-        var taken = new OutgoingRegister(database).Issue(PlanId, "2026-11", new DateOnly(2026, 11, 12), ReportIssuer.Suffix, correction: false);
+        var taken = new OutgoingRegister(database).Issue(PlanId, "2026-11", new DateOnly(2026, 11, 12), "/BC-UBND", correction: false);
         Assert.Equal("01/BC-UBND", taken.Number);
         new DeliveryLedger(database).Begin(PlanId, "2026-11", Email, "email", Deadline, ReportEmail.MessageId(PlanId, "2026-11", Email), resend: false);
 

@@ -13,14 +13,15 @@ namespace ChuyenDoiSo.Workers.Deliver;
 /// number and the register's issue date, signs the PDF as the last write, and stores the bytes before anything is sent.
 /// An issued report is never rendered again: every later send, resend or compile gives back the stored bytes.
 /// </summary>
-public sealed class ReportIssuer(OutgoingRegister register, ReportProducer producer, SigningSetup signing, IOptions<HubOptions> options, TimeProvider clock)
+public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer producer, SigningSetup signing, IOptions<HubOptions> options, TimeProvider clock)
 {
-    public const string Suffix = "/BC-UBND";
+    /// <summary>"/BC-UBND": the symbol the plan's reports carry after their number (its `reports.symbol`).</summary>
+    public static string Suffix(Plan plan) => "/" + plan.EffectiveReports.Symbol;
 
     public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var entry = register.Issue(plan.Id, period, HubTime.LocalDate(now), Suffix, correction);
+        var entry = register.Issue(plan.Id, period, HubTime.LocalDate(now), Suffix(plan), correction);
         var from = options.Value.Smtp.From;
         if (entry.IsStored)
         {

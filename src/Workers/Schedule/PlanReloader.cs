@@ -1,0 +1,54 @@
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Schedule;
+
+/// <summary>
+/// Picks up plans added, changed or removed in the plans folder while the hub runs: every Hub:Plans:PollSeconds it
+/// compares the files' hashes, validates what changed (a broken file is logged with every problem and the previous
+/// version keeps working), records each change and version (schema 0010), then syncs the schedule.
+/// </summary>
+public sealed class PlanReloader(
+    PlanRegistry registry,
+    PlanVersionStore versions,
+    ScheduleSync schedule,
+    HubOptions options,
+    TimeProvider clock,
+    ILogger<PlanReloader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        versions.RecordCurrent(registry, clock.GetUtcNow());
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Plans.PollSeconds)), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ReloadOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Looking at the plans folder {Folder} failed; the plans in force are unchanged", registry.Folder);
+            }
+        }
+    }
+
+    /// <summary>One look at the folder; returns what changed.</summary>
+    public async Task<IReadOnlyList<PlanChange>> ReloadOnceAsync(CancellationToken cancellationToken)
+    {
+        var changes = registry.Reload();
+        var now = clock.GetUtcNow();
+        foreach (var change in changes)
+        {
+            versions.Record(change, now);
+            if (change.Change == PlanChange.Rejected)
+                logger.LogError("Plan file {File} rejected, the previous version of {Plan} keeps working: {Problems}",
+                    change.File, change.PlanId ?? "(none)", string.Join(" | ", change.Problems.Select(p => p.ToString())));
+            else
+                logger.LogInformation("Plan {Plan} {Change} from {File} (sha256 {Hash})", change.PlanId, change.Change, change.File, change.Hash);
+        }
+        if (changes.Any(c => c.Change != PlanChange.Rejected))
+            await schedule.SyncAsync(schedule.FirstStart(), cancellationToken);
+        return changes;
+    }
+}
