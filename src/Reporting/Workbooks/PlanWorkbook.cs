@@ -29,12 +29,15 @@ public static partial class PlanWorkbook
     public static readonly string[] GeneralHeaders = ["Mục", "Nội dung"];
     // Listed headers first, exactly as the issue gives them; the plan's other fields after them.
     public static readonly string[] DepartmentHeaders = ["Mã", "Tên bộ phận", "Email", "Ghi chú"];
-    public static readonly string[] IndicatorHeaders = ["Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Mục tiêu", "Chủ trì", "Phối hợp", "Nguồn", "Ghi chú", "Mục tiêu (nguyên văn)", "Cộng dồn"];
-    public static readonly string[] TaskHeaders = ["Mã", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian thực hiện", "Nguồn", "Ghi chú", "Nhóm"];
+    public static readonly string[] IndicatorHeaders = ["Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Mục tiêu", "Chủ trì", "Phối hợp", "Nguồn", "Ghi chú", "Mục tiêu (nguyên văn)", "Cộng dồn", "Nguồn (chi tiết)"];
+    public static readonly string[] TaskHeaders = ["Mã", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian thực hiện", "Nguồn", "Ghi chú", "Nhóm", "Nguồn (chi tiết)"];
     public static readonly string[] BudgetHeaders = ["Nội dung", "Số tiền (triệu đồng)", "Nguồn vốn", "Ghi chú"];
     public static readonly string[] StatisticHeaders = ["Mã", "Nội dung", "Giá trị", "Tỷ lệ nêu trong kế hoạch", "Tử số", "Mẫu số", "Đơn vị tính", "Thời kỳ", "Ghi chú"];
 
-    /// <summary>The provenance values offered in <c>Nguồn</c> (the plan model stores them once it has provenance fields).</summary>
+    /// <summary>
+    /// The provenance values offered in <c>Nguồn</c>: the row's summary (assumed when any of its lead, coordinators,
+    /// target or timeframe is). <c>Nguồn (chi tiết)</c> keeps each entry with its words or reason, so the round trip is exact.
+    /// </summary>
     public static readonly string[] Sources = ["stated", "assumed"];
     public static readonly string[] Aggregations = ["sum", "latest", "ratio"];
 
@@ -57,8 +60,9 @@ public static partial class PlanWorkbook
         new("Ngày kế hoạch", p => p.Document.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "yyyy-mm-dd hoặc dd/mm/yyyy; để trống nếu văn bản để trống"),
         new("Tên kế hoạch", p => p.Document.Title, "Kế hoạch Chuyển đổi số xã … năm …"),
         new("Ghi chú văn bản", p => p.Document.Note, ""),
-        new("Thẩm quyền ký", p => p.Signer.Authority, "mỗi dòng một dòng thẩm quyền: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"),
+        new("Thẩm quyền ký", p => Lines(p.Signer.Lines), "mỗi dòng một dòng thẩm quyền: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"),
         new("Chức vụ người ký", p => p.Signer.Title, "PHÓ CHỦ TỊCH"),
+        new("Ban hành báo cáo (chi tiết)", p => p.Reports is null ? null : System.Text.Json.JsonSerializer.Serialize(p.Reports, PlanJson.Options), "để trống: báo cáo do UBND xã ban hành, ký hiệu BC-UBND, người ký như trên"),
         new("Người ký", p => p.Signer.Name, "họ và tên"),
         new("Nơi nhận", p => Lines(p.Recipients), "mỗi dòng một nơi nhận"),
         new("Kênh gửi báo cáo", p => p.Delivery is null ? null : string.Join(", ", p.Delivery.Channels), "email và/hoặc forward, cách nhau bằng dấu phẩy"),
@@ -126,7 +130,7 @@ public static partial class PlanWorkbook
         foreach (var x in plan?.Indicators ?? [])
         {
             rows++;
-            object?[] values = [x.Code, x.Group, x.Name, x.Unit, x.Target.Op, x.Target.Value, x.Lead, Codes(x.Coordinators), null, x.Note, x.Target.Text, x.Aggregation];
+            object?[] values = [x.Code, x.Group, x.Name, x.Unit, x.Target.Op, x.Target.Value, x.Lead, Codes(x.Coordinators), Summary(x.Provenance?.Entries), x.Note, x.Target.Text, x.Aggregation, Detail(x.Provenance)];
             Row(indicators, rows, values, 6);
         }
         Blank(indicators, rows, IndicatorHeaders.Length, 6);
@@ -142,7 +146,7 @@ public static partial class PlanWorkbook
         foreach (var t in plan?.Tasks ?? [])
         {
             rows++;
-            Row(tasks, rows, [t.Code, t.Name, t.Lead, Codes(t.Coordinators), t.Timeframe, null, t.Note, t.Group], 0);
+            Row(tasks, rows, [t.Code, t.Name, t.Lead, Codes(t.Coordinators), t.Timeframe, Summary(t.Provenance?.Entries), t.Note, t.Group, Detail(t.Provenance)], 0);
         }
         Blank(tasks, rows, TaskHeaders.Length);
         tasks.ListValidationFormula($"C2:C{MaxRows}", departmentList, "Mã một bộ phận ở trang Bộ phận")
@@ -216,7 +220,6 @@ public static partial class PlanWorkbook
         var book = WorkbookReader.Open(input, maxBytes);
         var problems = new List<WorkbookProblem>();
         void Error(string where, string message) => problems.Add(new WorkbookProblem(where, message));
-        void Warn(string where, string message) => problems.Add(new WorkbookProblem(where, message, IsWarning: true));
 
         // Thông tin chung: Mục label → (row, text).
         var general = new Dictionary<string, (int Row, string? Text)>(StringComparer.Ordinal);
@@ -234,6 +237,19 @@ public static partial class PlanWorkbook
         }
         string Where(string label) => general.TryGetValue(label, out var g) && generalSheet is not null ? generalSheet.Ref(g.Row, 2) : $"{GeneralSheet}!{label}";
         string? Get(string label) => general.TryGetValue(label, out var g) ? g.Text : null;
+        ReportIssuer? ReportsOf(string? text)
+        {
+            if (text is null) return null;
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<ReportIssuer>(text, PlanJson.Options);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                Error(Where("Ban hành báo cáo (chi tiết)"), "expected the reports' issuer as exported (JSON: issuingBody, symbol, signer), or an empty cell for UBND xã, BC-UBND and the signer above");
+                return null;
+            }
+        }
         string Required(string label)
         {
             if (Get(label) is { } text) return text;
@@ -325,11 +341,32 @@ public static partial class PlanWorkbook
                 Error(sheet.Ref(row, column), $"\"{code}\" is not a department of this plan (Bộ phận: {knownList})");
             return codes;
         }
-        void Source(SheetReader sheet, int row, int column)
+        // Nguồn (the summary) alone marks the lead; Nguồn (chi tiết), when present, is every entry as exported.
+        T? Source<T>(SheetReader sheet, int row, IReadOnlyDictionary<string, int> c, Func<Provenance, T> leadOnly) where T : class
         {
-            if (sheet.Text(row, column) is not { } text) return;
-            if (!Sources.Contains(text)) Error(sheet.Ref(row, column), $"expected {string.Join(" or ", Sources)}, got \"{text}\"");
-            else Warn(sheet.Ref(row, column), "Nguồn is not stored yet (the plan has no provenance fields before the plans branch); the value is ignored");
+            var summary = sheet.Text(row, c["Nguồn"]);
+            if (summary is not null && !Sources.Contains(summary))
+            {
+                Error(sheet.Ref(row, c["Nguồn"]), $"expected {string.Join(" or ", Sources)}, got \"{summary}\"");
+                return null;
+            }
+            if (c.TryGetValue("Nguồn (chi tiết)", out var detailColumn) && sheet.Text(row, detailColumn) is { } detail)
+            {
+                try
+                {
+                    return System.Text.Json.JsonSerializer.Deserialize<T>(detail, PlanJson.Options);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    Error(sheet.Ref(row, detailColumn), "expected the sources as exported (JSON: lead, coordinators, target or timeframe, each with source and words or reason), or an empty cell");
+                    return null;
+                }
+            }
+            if (summary is null) return null;
+            var note = sheet.Text(row, c["Ghi chú"]);
+            return leadOnly(summary == Provenance.Assumed
+                ? new Provenance { Source = Provenance.Assumed, Reason = note ?? "ghi là giả định trong bảng tính, không nêu lý do" }
+                : new Provenance { Source = Provenance.Stated });
         }
 
         var indicators = new List<Indicator>();
@@ -345,7 +382,7 @@ public static partial class PlanWorkbook
                     Error(indicatorSheet.Ref(r, c["So sánh"]), $"\"{op}\" is not a comparison; expected >=, >, <=, <, = or done");
                 var value = DepartmentWorkbook.Number(indicatorSheet, r, c["Mục tiêu"], problems);
                 var aggregation = Optional(indicatorSheet, r, c, "Cộng dồn");
-                Source(indicatorSheet, r, c["Nguồn"]);
+                var provenance = Source(indicatorSheet, r, c, lead => new IndicatorProvenance { Lead = lead });
                 indicatorRows.Add(r);
                 indicators.Add(new Indicator
                 {
@@ -358,6 +395,7 @@ public static partial class PlanWorkbook
                     Lead = Lead(indicatorSheet, r, c["Chủ trì"]),
                     Coordinators = Coordinators(indicatorSheet, r, c["Phối hợp"]),
                     Note = Optional(indicatorSheet, r, c, "Ghi chú"),
+                    Provenance = provenance,
                 });
             }
         }
@@ -370,7 +408,7 @@ public static partial class PlanWorkbook
             var c = Columns(taskSheet, TaskHeaders);
             foreach (var r in taskSheet.DataRows(c.Values))
             {
-                Source(taskSheet, r, c["Nguồn"]);
+                var provenance = Source(taskSheet, r, c, lead => new TaskProvenance { Lead = lead });
                 taskRows.Add(r);
                 tasks.Add(new PlanTask
                 {
@@ -381,6 +419,7 @@ public static partial class PlanWorkbook
                     Coordinators = Coordinators(taskSheet, r, c["Phối hợp"]),
                     Timeframe = Need(taskSheet, r, c["Thời gian thực hiện"], "the timeframe as written, e.g. Thường xuyên or Quý I năm 2026", problems),
                     Note = Optional(taskSheet, r, c, "Ghi chú"),
+                    Provenance = provenance,
                 });
             }
         }
@@ -445,7 +484,7 @@ public static partial class PlanWorkbook
             Commune = new Commune { Name = Required("Tên xã/phường"), Kind = Required("Loại đơn vị"), District = Get("Huyện (trước 7/2025)"), Province = Required("Tỉnh") },
             HigherLevel = new HigherLevel { Name = Required("Cấp trên nhận báo cáo"), Email = Required("Email cấp trên"), Note = Get("Ghi chú cấp trên") },
             Document = new PlanDocument { Number = Get("Số kế hoạch") ?? "", Date = date, Title = Required("Tên kế hoạch"), Note = Get("Ghi chú văn bản") },
-            Signer = new Signer { Authority = string.Join("\n", SplitLines(Get("Thẩm quyền ký"))), Title = Required("Chức vụ người ký"), Name = Required("Người ký") },
+            Signer = new Signer { AuthorityLines = SplitLines(Get("Thẩm quyền ký")), Title = Required("Chức vụ người ký"), Name = Required("Người ký") },
             Recipients = SplitLines(Get("Nơi nhận")),
             Departments = departments,
             Indicators = indicators,
@@ -455,6 +494,7 @@ public static partial class PlanWorkbook
             Calendar = calendar,
             Delivery = channels,
             Notes = SplitLines(Get("Ghi chú kế hoạch")),
+            Reports = ReportsOf(Get("Ban hành báo cáo (chi tiết)")),
         };
         if (problems.Any(p => !p.IsWarning)) return new PlanWorkbookResult(null, problems);
 
@@ -528,4 +568,14 @@ public static partial class PlanWorkbook
         problems.Add(new WorkbookProblem(sheet.Ref(row, column), $"expected {expected}"));
         return "";
     }
+
+    private static string? Summary(IEnumerable<(string Field, Provenance Value)>? entries)
+    {
+        var list = entries?.ToList();
+        if (list is not { Count: > 0 }) return null;
+        return list.Any(e => e.Value.IsAssumed) ? Provenance.Assumed : Provenance.Stated;
+    }
+
+    private static string? Detail<T>(T? provenance) where T : class =>
+        provenance is null ? null : System.Text.Json.JsonSerializer.Serialize(provenance, PlanJson.Options);
 }

@@ -16,6 +16,15 @@ public sealed class PlanReloader(
     TimeProvider clock,
     ILogger<PlanReloader> logger) : BackgroundService
 {
+    // One look at a time: the timer and an import (or a test) must not both take the same change and record it twice.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         versions.RecordCurrent(registry, clock.GetUtcNow());
@@ -35,6 +44,19 @@ public sealed class PlanReloader(
 
     /// <summary>One look at the folder; returns what changed.</summary>
     public async Task<IReadOnlyList<PlanChange>> ReloadOnceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReloadLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<PlanChange>> ReloadLockedAsync(CancellationToken cancellationToken)
     {
         var changes = registry.Reload();
         var now = clock.GetUtcNow();

@@ -187,9 +187,10 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
         await ApplyAsync();
         await using var admin = await AdminChannelBoundAsync();
         var file = Path.Combine(_folder, "updates.json");
-        File.WriteAllText(file, """
+        // The second item cannot be read by the hub (no messageId): publish holds it back, says why, sends the first as written.
+        File.WriteAllText(file, $$"""
             [
-              { "messageId": "7a1c9a52-3d4e-4b8e-9a51-1f0c2b9d7e01", "department": "VHXH", "note": "Bình Chương" },
+              {{Update("7a1c9a52-3d4e-4b8e-9a51-1f0c2b9d7e01")}},
               { "department": "VHXH" }
             ]
             """);
@@ -197,23 +198,21 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
         var result = await RunHubAsync(["publish", "--file", file, "--plan", PlanId, "--user", "VHXH", "--password", Password(Vhxh)],
             uri: $"amqp://{broker.Host}:{broker.AmqpPort}/{Uri.EscapeDataString(_vhost)}");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(result.StderrLines, l => l.StartsWith($"not sent {file}[1]", StringComparison.Ordinal));
+        Assert.Contains(result.StderrLines, l => l.Contains("$[1].messageId", StringComparison.Ordinal));
         var confirmed = result.StdoutLines.Where(l => l.StartsWith("confirmed ", StringComparison.Ordinal) && l.Contains(file, StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, confirmed.Count);
+        Assert.Single(confirmed);
         var first = await admin.Channel.BasicGetAsync(_queue, autoAck: true);
-        var second = await admin.Channel.BasicGetAsync(_queue, autoAck: true);
         Assert.NotNull(first);
-        Assert.NotNull(second);
+        Assert.Null(await admin.Channel.BasicGetAsync(_queue, autoAck: true));
         Assert.Equal(Vhxh, first.BasicProperties.UserId);
-        Assert.Equal(Vhxh, second.BasicProperties.UserId);
         Assert.Equal(Vhxh, first.RoutingKey);
         Assert.Equal("7a1c9a52-3d4e-4b8e-9a51-1f0c2b9d7e01", first.BasicProperties.MessageId);
-        Assert.True(Guid.TryParse(second.BasicProperties.MessageId, out _), second.BasicProperties.MessageId);
-        Assert.Contains(second.BasicProperties.MessageId!, confirmed[1], StringComparison.Ordinal);
         Assert.Equal("application/json", first.BasicProperties.ContentType);
         Assert.Equal(DeliveryModes.Persistent, first.BasicProperties.DeliveryMode);
-        // Re-serialized compactly, Vietnamese kept as UTF-8.
-        Assert.Equal("""{"messageId":"7a1c9a52-3d4e-4b8e-9a51-1f0c2b9d7e01","department":"VHXH","note":"Bình Chương"}""", Encoding.UTF8.GetString(first.Body.Span));
+        // The department's own bytes, Vietnamese kept as UTF-8.
+        Assert.Equal(Update("7a1c9a52-3d4e-4b8e-9a51-1f0c2b9d7e01"), Encoding.UTF8.GetString(first.Body.Span));
     }
 
     [Fact]
@@ -221,7 +220,7 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
     {
         await ApplyAsync();
         var file = Path.Combine(_folder, "update.json");
-        File.WriteAllText(file, """{ "department": "VHXH" }""");
+        File.WriteAllText(file, Update("0b6f3c1e-2a4d-4c8b-9e7f-5d1a2b3c4d5e"));
 
         var result = await RunHubAsync(["publish", "--file", file, "--user", Vhxh, "--password", "wrong"],
             uri: $"amqp://{broker.Host}:{broker.AmqpPort}/{Uri.EscapeDataString(_vhost)}");
@@ -234,7 +233,7 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
     public async Task Publish_to_a_port_with_nothing_listening_exits_3_saying_cannot_connect()
     {
         var file = Path.Combine(_folder, "update.json");
-        File.WriteAllText(file, """{ "department": "VHXH" }""");
+        File.WriteAllText(file, Update("0b6f3c1e-2a4d-4c8b-9e7f-5d1a2b3c4d5e"));
         int port;
         using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
         {
@@ -253,7 +252,7 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
     {
         await ApplyAsync();
         var file = Path.Combine(_folder, "update.json");
-        File.WriteAllText(file, """{ "department": "VHXH" }""");
+        File.WriteAllText(file, Update("0b6f3c1e-2a4d-4c8b-9e7f-5d1a2b3c4d5e"));
 
         var result = await RunHubAsync(["publish", "--file", file, "--user", Vhxh, "--password", Password(Vhxh)],
             uri: $"amqp://{broker.Host}:{broker.AmqpPort}/{Uri.EscapeDataString(_vhost)}");
@@ -287,6 +286,10 @@ public sealed class AccountsTests(RabbitMqBroker broker, ITestOutputHelper outpu
     private static int CloseCode(IChannel channel) => channel.CloseReason?.ReplyCode ?? 0;
 
     private static string Password(string user) => BrokerAccounts.PasswordFor(Secret, user);
+
+    /// <summary>A complete update of department VHXH, as a department's system writes it.</summary>
+    private static string Update(string messageId) =>
+        $$"""{"messageId":"{{messageId}}","planId":"{{PlanId}}","department":"VHXH","period":"2026-01","submittedAt":"2026-01-10T08:00:00+07:00","submittedBy":"Bình Chương","indicators":[],"tasks":[]}""";
 
     private static BasicProperties Properties(string? userId, string messageId) => new()
     {

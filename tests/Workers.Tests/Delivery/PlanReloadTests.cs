@@ -31,7 +31,7 @@ public sealed class PlanReloadTests(ITestOutputHelper output) : IDisposable
     {
         var plan = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         change(plan);
-        File.WriteAllText(file, plan.ToJsonString(PlanJson.Indented));
+        Replace(file, plan.ToJsonString(PlanJson.Indented));
     }
 
     private static PlanReloader Reloader(DeliveryHost hub) => hub.Services.GetServices<IHostedService>().OfType<PlanReloader>().Single();
@@ -66,7 +66,7 @@ public sealed class PlanReloadTests(ITestOutputHelper output) : IDisposable
         // A broken edit: logged with its problems, the version just taken keeps working, the schedule stays.
         clock.Advance(TimeSpan.FromMinutes(1));
         var good = File.ReadAllText(file);
-        File.WriteAllText(file, good.Replace("\"lead\": \"TTPVHCC\"", "\"lead\": \"NO_SUCH_UNIT\"", StringComparison.Ordinal));
+        Replace(file, good.Replace("\"lead\": \"TTPVHCC\"", "\"lead\": \"NO_SUCH_UNIT\"", StringComparison.Ordinal));
         var rejected = Assert.Single(await Reloader(hub).ReloadOnceAsync(CancellationToken.None));
         Assert.Equal(PlanChange.Rejected, rejected.Change);
         Assert.Contains(rejected.Problems, p => p.Message.Contains("NO_SUCH_UNIT", StringComparison.Ordinal));
@@ -84,7 +84,7 @@ public sealed class PlanReloadTests(ITestOutputHelper output) : IDisposable
         clock.Advance(newDeadline.AddMinutes(1) - clock.GetUtcNow());
         var rows = await DeliveryHost.EventuallyAsync(() => hub.Rows("2026-11"), r => r.Count == 2 && r.All(x => x.Status == "sent"), "2026-11 sent on email and forward");
         Assert.All(rows, r => Assert.Equal(1L, r.Attempts));
-        File.WriteAllText(file, good);
+        Replace(file, good);
         await Reloader(hub).ReloadOnceAsync(CancellationToken.None);
         await hub.Delivery.DeliverAsync(hub.Plan, "2026-11", resend: false, CancellationToken.None);
         Assert.All(hub.Rows("2026-11"), r => Assert.Equal(1L, r.Attempts));
@@ -95,5 +95,14 @@ public sealed class PlanReloadTests(ITestOutputHelper output) : IDisposable
         var plan = hub.Services.GetRequiredService<PlanRegistry>().Current.Find(PlanId)!;
         Assert.Equal(name, producer.Produce(plan, "2026-10", new DateOnly(2026, 10, 12)).Report.Plan.Indicators[0].Name);
         Assert.Equal("Tỷ lệ hồ sơ xử lý trực tuyến toàn trình (sửa đổi)", producer.Produce(plan, "2026-11", new DateOnly(2026, 11, 20)).Report.Plan.Indicators[0].Name);
+    }
+
+    // The hub's own timer may look at the folder while the test writes: replace the file in one rename, as an editor or
+    // `plans import` does, so the reloader never reads half a file.
+    private static void Replace(string file, string text)
+    {
+        var temporary = file + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, file, overwrite: true);
     }
 }
