@@ -52,10 +52,10 @@ public sealed class CommuneToHigherHubTests(RabbitMqBroker broker, ITestOutputHe
             _clock.Advance(TimeSpan.FromHours(1));
             await commune.Delivery.DeliverAsync(commune.Plan, "2026-11", resend: true, CancellationToken.None);
             await WaitForReceiptsAsync(higher, 2);
-            // A department corrects its figure; the commune recompiles and re-sends.
+            // A department corrects its figure; the commune issues a correction (a new number, Decree 30 Art. 18.3) and sends it.
             _clock.Advance(TimeSpan.FromHours(1));
             Store(commune, "1", 90m);
-            await commune.Delivery.DeliverAsync(commune.Plan, "2026-11", resend: true, CancellationToken.None);
+            await commune.Delivery.DeliverAsync(commune.Plan, "2026-11", resend: false, CancellationToken.None, correction: true);
             await WaitForReceiptsAsync(higher, 3);
 
             using var connection = higher.Services.GetRequiredService<HubDatabase>().Open();
