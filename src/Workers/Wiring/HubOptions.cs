@@ -98,7 +98,28 @@ public sealed class HttpOptions
 {
     /// <summary>Kestrel's URLs, separated by ';'. Loopback only by default: anything wider needs the operator's credentials.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>
+    /// The address departments reach the hub at (behind a reverse proxy, the proxy's), e.g. https://cds.phuongxa.gov.vn/;
+    /// reminders and the dashboard's late list link to the portal under it. Empty: the first of <see cref="Urls"/>.
+    /// </summary>
+    public string? PublicUrl { get; set; }
     public OperatorOptions Operator { get; set; } = new();
+
+    /// <summary>The base every link a department follows is built on, without a trailing '/'.</summary>
+    public string PublicBase => (string.IsNullOrWhiteSpace(PublicUrl) ? Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "" : PublicUrl).TrimEnd('/');
+}
+
+/// <summary>The links into the department portal, one convention for reminders, the dashboard and the portal's own routes.</summary>
+public static class PortalLinks
+{
+    /// <summary>The portal's root: the login page and, once logged in, the department's open periods.</summary>
+    public const string Root = "/portal";
+
+    /// <summary>The path of one department's form for one period: /portal/{plan}/{period} (the department is the one logged in).</summary>
+    public static string FormPath(string planId, string period) => $"{Root}/{Uri.EscapeDataString(planId)}/{Uri.EscapeDataString(period)}";
+
+    /// <summary>The absolute link to that form under Hub:Http:PublicUrl.</summary>
+    public static string Form(HttpOptions http, string planId, string period) => http.PublicBase + FormPath(planId, period);
 }
 
 /// <summary>The operator's credentials (HTTP Basic): every action that changes state needs them.</summary>

@@ -139,6 +139,10 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
                 || uri.AbsolutePath != "/" || uri.Query.Length > 0)
                 p.Add($"Hub:Http:Urls \"{Secrets.MaskUri(url)}\" is not a URL Kestrel can listen on; expected e.g. http://127.0.0.1:5080 (several separated by ';')");
         }
+        if (!string.IsNullOrWhiteSpace(o.PublicUrl)
+            && (!System.Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var pub) || pub.Scheme is not ("http" or "https") || pub.Host.Length == 0
+                || pub.UserInfo.Length > 0 || pub.Query.Length > 0 || pub.Fragment.Length > 0))
+            p.Add($"Hub:Http:PublicUrl \"{Secrets.MaskUri(o.PublicUrl)}\" is not the http(s) address departments reach the hub at; expected e.g. https://cds.example.gov.vn/");
         if (string.IsNullOrEmpty(o.Operator.User) != string.IsNullOrEmpty(o.Operator.Password))
             p.Add("Hub:Http:Operator:User and Hub:Http:Operator:Password must be set together");
     }
