@@ -9,6 +9,24 @@ public static class TestPaths
     /// <summary>&lt;repo&gt;/seeds: the plans as JSON and holidays/YYYY.json.</summary>
     public static string Seeds => Path.Combine(RepoRoot, "seeds");
 
+    /// <summary>
+    /// The id of every plan in seeds/ (each &lt;id&gt;.json but the catalogue and the schema), for theories that must hold for
+    /// every seed plan: a plan added to the seeds is covered without editing a list.
+    /// </summary>
+    public static TheoryData<string> SeedPlanIds
+    {
+        get
+        {
+            var ids = new TheoryData<string>();
+            foreach (var file in Directory.GetFiles(Seeds, "*.json").Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (name is not ("catalogue" or "plan.schema")) ids.Add(name);
+            }
+            return ids;
+        }
+    }
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -168,41 +168,35 @@ public sealed class SheetWriter
     /// <summary>A drop-down whose values are a range, e.g. 'Bộ phận'!$A$2:$A$500.</summary>
     public SheetWriter ListValidationFormula(string range, string formula, string prompt)
     {
-        _validations.Add(new DataValidation
-        {
-            Type = DataValidationValues.List,
-            AllowBlank = true,
-            ShowInputMessage = true,
-            ShowErrorMessage = true,
-            ErrorTitle = "Giá trị không hợp lệ",
-            Error = prompt,
-            Prompt = prompt,
-            SequenceOfReferences = new ListValue<StringValue> { InnerText = range },
-            Formula1 = new Formula1(formula),
-        });
+        var validation = Validation(DataValidationValues.List, range, prompt);
+        validation.Formula1 = new Formula1(formula);
+        _validations.Add(validation);
         return this;
     }
 
     /// <summary>A decimal between <paramref name="min"/> and <paramref name="max"/> (or at least min when max is null).</summary>
     public SheetWriter DecimalValidation(string range, decimal min, decimal? max, string prompt)
     {
-        var validation = new DataValidation
-        {
-            Type = DataValidationValues.Decimal,
-            Operator = max is null ? DataValidationOperatorValues.GreaterThanOrEqual : DataValidationOperatorValues.Between,
-            AllowBlank = true,
-            ShowInputMessage = true,
-            ShowErrorMessage = true,
-            ErrorTitle = "Giá trị không hợp lệ",
-            Error = prompt,
-            Prompt = prompt,
-            SequenceOfReferences = new ListValue<StringValue> { InnerText = range },
-            Formula1 = new Formula1(Number(min)),
-        };
+        var validation = Validation(DataValidationValues.Decimal, range, prompt);
+        validation.Operator = max is null ? DataValidationOperatorValues.GreaterThanOrEqual : DataValidationOperatorValues.Between;
+        validation.Formula1 = new Formula1(Number(min));
         if (max is { } m) validation.Formula2 = new Formula2(Number(m));
         _validations.Add(validation);
         return this;
     }
+
+    /// <summary>A rule on <paramref name="range"/> that Excel explains with <paramref name="prompt"/> before and after a wrong entry.</summary>
+    private static DataValidation Validation(DataValidationValues type, string range, string prompt) => new()
+    {
+        Type = type,
+        AllowBlank = true,
+        ShowInputMessage = true,
+        ShowErrorMessage = true,
+        ErrorTitle = "Giá trị không hợp lệ",
+        Error = prompt,
+        Prompt = prompt,
+        SequenceOfReferences = new ListValue<StringValue> { InnerText = range },
+    };
 
     /// <summary>Protects the sheet: locked cells cannot be changed; unlocked (input) cells can. No password: it guards against accidents, not people.</summary>
     public SheetWriter Protect()

@@ -87,11 +87,7 @@ public sealed partial class OfficialTextTests
     }
 
     [Theory]
-    [InlineData("binh-chuong-2026")]
-    [InlineData("chanh-lo-2023")]
-    [InlineData("linh-toai-2023")]
-    [InlineData("tam-phuoc-2023")]
-    [InlineData("tinh-thien-2025")]
+    [MemberData(nameof(TestPaths.SeedPlanIds), MemberType = typeof(TestPaths))]
     public void OfficialText_hasNoStatisticCodeAndNoPeriodLabel(string planId)
     {
         var report = Report(planId,

@@ -30,11 +30,7 @@ public sealed class DepartmentWorkbookTests : CliTest
     }
 
     [Theory]
-    [InlineData("binh-chuong-2026")]
-    [InlineData("chanh-lo-2023")]
-    [InlineData("linh-toai-2023")]
-    [InlineData("tam-phuoc-2023")]
-    [InlineData("tinh-thien-2025")]
+    [MemberData(nameof(TestPaths.SeedPlanIds), MemberType = typeof(TestPaths))]
     public async Task Workbooks_ofEveryDepartment_arriveInTheCompiledReport(string planId)
     {
         var plan = Seeds.Find(planId)!;

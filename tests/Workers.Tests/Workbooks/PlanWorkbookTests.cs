@@ -14,11 +14,7 @@ public sealed class PlanWorkbookTests : CliTest
     private static string Json(Plan plan) => JsonSerializer.Serialize(plan, PlanJson.Indented);
 
     [Theory]
-    [InlineData("binh-chuong-2026")]
-    [InlineData("chanh-lo-2023")]
-    [InlineData("linh-toai-2023")]
-    [InlineData("tam-phuoc-2023")]
-    [InlineData("tinh-thien-2025")]
+    [MemberData(nameof(TestPaths.SeedPlanIds), MemberType = typeof(TestPaths))]
     public async Task ExportThenImport_givesTheSamePlan_fieldForField(string planId)
     {
         var xlsx = Folder.Combine($"{planId}.xlsx");
