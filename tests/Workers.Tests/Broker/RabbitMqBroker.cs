@@ -145,9 +145,9 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     {
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         NodeName = $"t{id}@localhost";
-        AmqpPort = FreePort();
-        ManagementPort = FreePort();
-        var distributionPort = FreePort();
+        AmqpPort = TestNetwork.FreePort();
+        ManagementPort = TestNetwork.FreePort();
+        var distributionPort = TestNetwork.FreePort();
         _folder = Path.Combine(Path.GetTempPath(), "chuyendoiso-rabbitmq", id);
         Directory.CreateDirectory(_folder);
         File.WriteAllText(Path.Combine(_folder, "enabled_plugins"), "[rabbitmq_management].\n");
@@ -326,13 +326,6 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         {
             return $"(cannot read {log}: {e.Message})";
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindProgram(string name)

@@ -37,6 +37,27 @@ public sealed class HubProcess : IAsyncDisposable
         return (matches.Count, matches.FirstOrDefault()?.Trim());
     }
 
+    /// <summary>
+    /// GETs <paramref name="path"/> once the process's Kestrel listens, trying again while the connection is refused
+    /// (up to 90 s); fails with the log's tail when the process has exited instead.
+    /// </summary>
+    public async Task<HttpResponseMessage> GetWhenListeningAsync(HttpClient http, string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            if (HasExited) throw new Xunit.Sdk.XunitException($"the hub exited:\n{Tail(60)}");
+            try
+            {
+                return await http.GetAsync(path);
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
     /// <summary>Starts a long-running verb (`run`); the caller kills it.</summary>
     public static HubProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {

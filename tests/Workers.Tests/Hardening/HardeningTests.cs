@@ -185,7 +185,7 @@ public sealed class HardeningTests : IDisposable
     [Fact]
     public async Task Verbs_neverPrintAPassword_fromTheUrisTheyAreGiven()
     {
-        var port = FreePort();
+        var port = TestNetwork.FreePort();
         var environment = Environment(
             ("Hub__Transport", "RabbitMq"),
             ("Hub__RabbitMq__Uri", $"amqp://binh-chuong-2026.TTPVHCC:{Secret}@127.0.0.1:{port}/chuyendoiso"),
@@ -205,11 +205,11 @@ public sealed class HardeningTests : IDisposable
     [Fact]
     public async Task Run_showsEveryDocumentedCounterAtZero_andTheDeliveriesDueButNotSent_andA404ForAnUnknownPlan()
     {
-        var port = FreePort();
+        var port = TestNetwork.FreePort();
         await using var hub = HubProcess.Start(_folder.Path, Environment(("Hub__Http__Urls", $"http://127.0.0.1:{port}")), "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-        var metrics = await (await WaitForAsync(http, "metrics", hub)).Content.ReadAsStringAsync();
+        var metrics = await (await hub.GetWhenListeningAsync(http, "metrics")).Content.ReadAsStringAsync();
         var deliveries = await http.GetStringAsync("deliveries");
         using var unknown = await http.GetAsync("matrix?plan=khong-co-2026");
         using var known = await http.GetAsync("matrix?plan=tam-phuoc-2023");
@@ -229,29 +229,5 @@ public sealed class HardeningTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("khong-co-2026", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, known.StatusCode);
-    }
-
-    private static async Task<HttpResponseMessage> WaitForAsync(HttpClient http, string path, HubProcess hub)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            if (hub.HasExited) throw new Xunit.Sdk.XunitException($"the hub exited:\n{hub.Tail(60)}");
-            try
-            {
-                return await http.GetAsync(path);
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -25,7 +25,7 @@ public sealed class OperationsStartTests : IDisposable
     [InlineData("http://127.0.0.1:{0};http://192.0.2.10:{0}")]
     public async Task Run_refusesToStartWithOneLine_whenListeningBeyondLoopbackWithoutOperatorCredentials(string urls)
     {
-        var (exitCode, stdout, stderr) = await HubProcess.RunAsync(_folder.Path, Environment(string.Format(System.Globalization.CultureInfo.InvariantCulture, urls, FreePort())), "run");
+        var (exitCode, stdout, stderr) = await HubProcess.RunAsync(_folder.Path, Environment(string.Format(System.Globalization.CultureInfo.InvariantCulture, urls, TestNetwork.FreePort())), "run");
 
         Assert.True(exitCode == 2, $"exit {exitCode}\n{stdout}\n{stderr}");
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -36,15 +36,15 @@ public sealed class OperationsStartTests : IDisposable
     [Fact]
     public async Task Run_servesHealthWithSmtpDegradedAndSaysErrorQueueNeedsRabbitMq_onTheInMemoryBus()
     {
-        var port = FreePort();
+        var port = TestNetwork.FreePort();
         var environment = Environment($"http://127.0.0.1:{port}");
         // An SMTP server that does not answer: degraded, still ready.
         environment["Hub__Smtp__Host"] = "127.0.0.1";
-        environment["Hub__Smtp__Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Hub__Smtp__Port"] = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var hub = HubProcess.Start(_folder.Path, environment, "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-        var ready = await WaitForAsync(http, "health/ready", hub);
+        var ready = await hub.GetWhenListeningAsync(http, "health/ready");
         var json = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
         var errors = await http.GetStringAsync("errors");
         using var post = await http.PostAsync("errors/redrive", new FormUrlEncodedContent([new("group", "x")]));
@@ -69,14 +69,14 @@ public sealed class OperationsStartTests : IDisposable
             .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(a => a.Address))
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? throw new Xunit.Sdk.XunitException("this machine has no non-loopback IPv4 address to reach the hub from");
-        var port = FreePort();
+        var port = TestNetwork.FreePort();
         var environment = Environment($"http://{address}:{port}");
         environment["Hub__Http__Operator__User"] = "vanhanh";
         environment["Hub__Http__Operator__Password"] = "secret";
         await using var hub = HubProcess.Start(_folder.Path, environment, "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-        using var live = await WaitForAsync(http, "health/live", hub);
+        using var live = await hub.GetWhenListeningAsync(http, "health/live");
         using var page = await http.GetAsync("");
         using var metrics = await http.GetAsync("metrics");
         using var request = new HttpRequestMessage(HttpMethod.Get, "");
@@ -88,29 +88,5 @@ public sealed class OperationsStartTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
         Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
         Assert.Contains("Tổng quan", await authenticated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    private static async Task<HttpResponseMessage> WaitForAsync(HttpClient http, string path, HubProcess hub)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (hub.HasExited) throw new Xunit.Sdk.XunitException($"the hub exited:\n{hub.Tail(60)}");
-            try
-            {
-                return await http.GetAsync(path);
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -36,7 +36,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
     private static readonly string Vhxh = $"{PlanId}.VHXH";
 
     private readonly HubOnBroker _env = new(broker, "ops-", PlanId, Secret);
-    private readonly int _port = FreePort();
+    private readonly int _port = TestNetwork.FreePort();
 
     public static string Artifacts => Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
 
@@ -319,12 +319,5 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         using var connection = _env.OpenDatabase(SqliteOpenMode.ReadWrite);
         connection.Execute("PRAGMA busy_timeout = 10000");
         connection.Execute(sql);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

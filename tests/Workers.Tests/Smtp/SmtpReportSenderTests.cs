@@ -184,7 +184,7 @@ public sealed class SmtpReportSenderTests(ITestOutputHelper output)
             "python3-aiosmtpd is not installed (no python3 here can import aiosmtpd); scripts/test.sh installs it with apt-get install python3-aiosmtpd");
         using var folder = new TempDataFolder();
         var maildir = folder.Combine("maildir");
-        var port = FreePort();
+        var port = TestNetwork.FreePort();
         using var server = Process.Start(new ProcessStartInfo(python!)
         {
             ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
@@ -292,13 +292,6 @@ public sealed class SmtpReportSenderTests(ITestOutputHelper output)
             }
         }
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static async Task WaitForPortAsync(int port, Process server)
