@@ -28,7 +28,17 @@ public sealed record Plan
     public DeliverySettings? Delivery { get; init; }
     /// <summary>This plan's own certificates, overriding Hub:Signing; null: the hub's.</summary>
     public PlanSigning? Signing { get; init; }
+    /// <summary>
+    /// Whether a report needs the office's review and the signer's approval (phê duyệt) before it leaves: "none" (compiled,
+    /// signed with the agency's certificate and sent at the deadline, unattended) or "required". Absent: "none".
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Approval { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>True when <see cref="Approval"/> is "required": no report of this plan is sent unapproved.</summary>
+    [JsonIgnore]
+    public bool RequiresApproval => ApprovalModes.IsRequired(Approval);
 
     public Department? FindDepartment(string code) => Departments.FirstOrDefault(d => d.Code == code);
     public Indicator? FindIndicator(string code) => Indicators.FirstOrDefault(i => i.Code == code);
@@ -44,6 +54,20 @@ public sealed record Plan
         Symbol = "BC-UBND",
         Signer = Signer,
     };
+}
+
+/// <summary>The values of a plan's or a higher body's <c>approval</c> field.</summary>
+public static class ApprovalModes
+{
+    public const string None = "none";
+    public const string Required = "required";
+    public static readonly IReadOnlyList<string> All = [None, Required];
+
+    /// <summary>Null when <paramref name="value"/> is absent or one of <see cref="All"/>; else what was expected.</summary>
+    public static string? Problem(string? value) =>
+        value is null || All.Contains(value, StringComparer.Ordinal) ? null : $"expected \"{None}\" (sent unattended at the deadline) or \"{Required}\" (reviewed by the office and approved by the signer first), got \"{value}\"";
+
+    public static bool IsRequired(string? value) => string.Equals(value, Required, StringComparison.Ordinal);
 }
 
 /// <summary>A plan's own signing certificates (PKCS#12 paths, relative to the plan file's folder or absolute); each overrides Hub:Signing's.</summary>

@@ -231,6 +231,7 @@ public static partial class PlanValidator
         for (var i = 0; i < plan.Channels.Count; i++)
             if (plan.Channels[i] is not ("email" or "forward"))
                 Error($"$.delivery.channels[{i}]", $"unknown channel \"{plan.Channels[i]}\"; expected email or forward");
+        if (ApprovalModes.Problem(plan.Approval) is { } approval) Error("$.approval", approval);
 
         return problems;
     }

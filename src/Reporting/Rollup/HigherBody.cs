@@ -45,7 +45,13 @@ public sealed record HigherBody
     /// <summary>This body's own due date: the communes' adjusted due date plus this many days, then the next working day.</summary>
     public int DueOffsetDays { get; init; } = 5;
     public DeliverySettings? Delivery { get; init; }
+    /// <summary>"none" (the roll-up is sent unattended) or "required" (approved by the body's signer first); absent: "none".</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Approval { get; init; }
     public string? Note { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RequiresApproval => ApprovalModes.IsRequired(Approval);
 
     public CalendarSettings EffectiveCommuneCalendar => CommuneCalendar ?? CalendarSettings.Default;
     public IReadOnlyList<string> Channels => Delivery?.Channels is { Count: > 0 } c ? c : ["email"];
@@ -105,6 +111,7 @@ public static partial class HigherBodyLoader
         if (body.Level is not ("province" or "city" or "district")) Error("$.level", $"unknown level \"{body.Level}\"; expected province, city or district");
         if (!body.HigherLevel.Email.Contains('@', StringComparison.Ordinal)) Error("$.higherLevel.email", $"expected an email address, got \"{body.HigherLevel.Email}\"");
         if (body.DueOffsetDays is < 0 or > 60) Error("$.dueOffsetDays", $"expected 0–60 days after the communes' due date, got {body.DueOffsetDays}");
+        if (ApprovalModes.Problem(body.Approval) is { } approval) Error("$.approval", approval);
         if (body.Communes.Count == 0) Error("$.communes", "expected at least one commune (a plan id such as \"binh-chuong-2026\")");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < body.Communes.Count; i++)

@@ -66,6 +66,7 @@ public static partial class PlanWorkbook
         new("Người ký", p => p.Signer.Name, "họ và tên"),
         new("Nơi nhận", p => Lines(p.Recipients), "mỗi dòng một nơi nhận"),
         new("Kênh gửi báo cáo", p => p.Delivery is null ? null : string.Join(", ", p.Delivery.Channels), "email và/hoặc forward, cách nhau bằng dấu phẩy"),
+        new(ApprovalLabel, p => p.Approval switch { ApprovalModes.Required => ApprovalRequired, ApprovalModes.None => ApprovalNone, var other => other }, $"{ApprovalRequired}: văn phòng rà soát, người ký phê duyệt rồi mới gửi; {ApprovalNone}: gửi tự động đúng hạn; để trống như {ApprovalNone}"),
         new("Lịch: các tháng có báo cáo tháng", p => p.Calendar is null ? null : string.Join(", ", p.Calendar.MonthlyMonths.Select(I)), "để trống cả các dòng Lịch để dùng lịch mặc định; mặc định 1, 2, 4, 5, 7, 8, 10, 11"),
         new("Lịch: hạn báo cáo tháng (ngày)", p => p.Calendar is null ? null : I(p.Calendar.MonthlyDueDay), "mặc định 12"),
         new("Lịch: hạn báo cáo quý, 6, 9 tháng, năm (ngày)", p => p.Calendar is null ? null : I(p.Calendar.CumulativeDueDay), "mặc định 5 (của tháng cuối quý)"),
@@ -76,6 +77,10 @@ public static partial class PlanWorkbook
         new("Lịch: căn cứ", p => p.Calendar?.Source, "mục của kế hoạch quy định chế độ báo cáo"),
         new("Ghi chú kế hoạch", p => Lines(p.Notes), "mỗi dòng một ghi chú"),
     ];
+
+    private const string ApprovalLabel = "Phê duyệt trước khi gửi";
+    private const string ApprovalRequired = "bắt buộc";
+    private const string ApprovalNone = "không";
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -302,6 +307,14 @@ public static partial class PlanWorkbook
                 Source = Get("Lịch: căn cứ"),
             };
         }
+        // The workbook's words, or the plan file's own (an export of a hand-edited file); anything else the validator names.
+        var approval = Get(ApprovalLabel)?.Trim() switch
+        {
+            null => null,
+            var a when string.Equals(a, ApprovalRequired, StringComparison.OrdinalIgnoreCase) => ApprovalModes.Required,
+            var a when string.Equals(a, ApprovalNone, StringComparison.OrdinalIgnoreCase) => ApprovalModes.None,
+            var a => a,
+        };
         var channels = Get("Kênh gửi báo cáo") is { } ch
             ? new DeliverySettings { Channels = ch.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }
             : null;
@@ -495,6 +508,7 @@ public static partial class PlanWorkbook
             Delivery = channels,
             Notes = SplitLines(Get("Ghi chú kế hoạch")),
             Reports = ReportsOf(Get("Ban hành báo cáo (chi tiết)")),
+            Approval = approval,
         };
         if (problems.Any(p => !p.IsWarning)) return new PlanWorkbookResult(null, problems);
 
@@ -549,6 +563,7 @@ public static partial class PlanWorkbook
             "$.calendar.cutOffDaysBeforeDue" => general("Lịch: chốt số liệu trước hạn (ngày)"),
             "$.calendar.sendTime" => general("Lịch: giờ gửi báo cáo"),
             _ when path.StartsWith("$.delivery", StringComparison.Ordinal) => general("Kênh gửi báo cáo"),
+            "$.approval" => general(ApprovalLabel),
             _ => GeneralSheet,
         };
     }

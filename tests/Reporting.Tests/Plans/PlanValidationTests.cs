@@ -81,6 +81,31 @@ public sealed class PlanValidationTests : IDisposable
         Assert.Equal(2, result.Plan.Indicators.Count);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("none", false)]
+    [InlineData("required", true)]
+    public void Load_readsApproval_absentMeaningUnattended(string? approval, bool required)
+    {
+        var json = approval is null ? Valid : Broken(("\"id\": \"thu-nghiem-2025\",", $"\"id\": \"thu-nghiem-2025\", \"approval\": \"{approval}\","));
+
+        var result = PlanValidator.Load(Write("approval.json", json));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal(approval, result.Plan!.Approval);
+        Assert.Equal(required, result.Plan.RequiresApproval);
+    }
+
+    [Fact]
+    public void Load_namesApproval_whenItIsNeitherNoneNorRequired()
+    {
+        var error = SingleError("approval.json", Broken(("\"id\": \"thu-nghiem-2025\",", "\"id\": \"thu-nghiem-2025\", \"approval\": \"Required\",")));
+
+        Assert.Equal("$.approval", error.Path);
+        Assert.Contains("expected \"none\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("got \"Required\"", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_namesFilePathAndExpectedCodes_whenAnIndicatorLeadIsUnknown()
     {

@@ -27,6 +27,18 @@ public sealed class HigherBodyTests
     }
 
     [Fact]
+    public void Parse_readsApproval_andNamesAValueThatIsNeitherNoneNorRequired()
+    {
+        var (body, problems) = HigherBodyLoader.Parse("b.json", Valid.Replace("\"dueOffsetDays\": 3", "\"dueOffsetDays\": 3, \"approval\": \"required\"", StringComparison.Ordinal), Plans);
+        Assert.Empty(problems);
+        Assert.True(body!.RequiresApproval);
+
+        (body, problems) = HigherBodyLoader.Parse("b.json", Valid.Replace("\"dueOffsetDays\": 3", "\"dueOffsetDays\": 3, \"approval\": \"later\"", StringComparison.Ordinal), Plans);
+        Assert.Null(body);
+        Assert.Contains(problems, p => p.Path == "$.approval" && p.Message.Contains("got \"later\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_namesEveryProblem_withItsPath()
     {
         var json = Valid

@@ -133,6 +133,28 @@ public sealed class PlanWorkbookTests : CliTest
     }
 
     [Fact]
+    public void Approval_goesThroughTheWorkbookInWords_andAnUnknownWordNamesItsCell()
+    {
+        var plan = Seeds.Find("tinh-thien-2025")! with { Approval = ApprovalModes.Required };
+        using var buffer = new MemoryStream();
+        PlanWorkbook.Write(plan, buffer);
+        var path = Folder.Combine("approval.xlsx");
+        File.WriteAllBytes(path, buffer.ToArray());
+
+        PlanWorkbookResult result;
+        using (var fill = new WorkbookFill(path))
+            Assert.Equal("bắt buộc", fill.Get("Thông tin chung", "Mục", "Phê duyệt trước khi gửi", "Nội dung"));
+        using (var file = File.OpenRead(path)) result = PlanWorkbook.Read(file, path);
+        Assert.Equal(ApprovalModes.Required, result.Plan!.Approval);
+
+        string cell;
+        using (var fill = new WorkbookFill(path)) cell = fill.Set("Thông tin chung", "Mục", "Phê duyệt trước khi gửi", "Nội dung", "có lẽ");
+        using (var file = File.OpenRead(path)) result = PlanWorkbook.Read(file, path);
+        Assert.Null(result.Plan);
+        Assert.Contains(result.Problems, p => p.ToString().StartsWith(cell + ": ", StringComparison.Ordinal) && p.Message.Contains("got \"có lẽ\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Read_namesEveryMistakesCell_andGivesNoPlan()
     {
         using var buffer = new MemoryStream();

@@ -100,6 +100,14 @@ public sealed class WorkbookFill : IDisposable
 
     public string Set(string sheet, string keyHeader, string key, string header, object? value) => Set(sheet, RowOf(sheet, keyHeader, key), header, value);
 
+    /// <summary>The text of the cell under <paramref name="header"/> in the row whose key column holds <paramref name="key"/>; "" when empty.</summary>
+    public string Get(string sheet, string keyHeader, string key, string header)
+    {
+        var reference = HeaderColumn(sheet, header) + RowOf(sheet, keyHeader, key).ToString(CultureInfo.InvariantCulture);
+        var cell = Part(sheet).Worksheet.GetFirstChild<SheetData>()!.Descendants<Cell>().FirstOrDefault(c => c.CellReference!.Value == reference);
+        return cell is null ? "" : Text(cell);
+    }
+
     private int SharedString(string text)
     {
         var workbook = _document.WorkbookPart!;
