@@ -25,6 +25,7 @@ public static class HubCommandLine
             RunCommand.Run(),
             BenchCommand.Bench(),
             AccountsCommand.Accounts(),
+            UsersCommand.Users(),
             PublishCommand.Publish(),
             WorkbookCommands.Template(),
         };

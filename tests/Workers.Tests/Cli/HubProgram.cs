@@ -54,10 +54,23 @@ public static class HubProgram
     public static Task<HubRun> RunAsync(string workingDirectory, params string[] args) => RunAsync(workingDirectory, null, TimeSpan.FromMinutes(3), args);
 
     /// <summary>Runs a verb that ends by itself, configured by <paramref name="environment"/>; killed and a TimeoutException after <paramref name="timeout"/>.</summary>
-    public static async Task<HubRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
+    public static Task<HubRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args) =>
+        RunAsync(workingDirectory, environment, timeout, input: null, args);
+
+    /// <summary>The same, with <paramref name="input"/> as the program's standard input (then closed), as a pipe gives it.</summary>
+    public static Task<HubRun> RunWithInputAsync(string workingDirectory, string input, params string[] args) =>
+        RunAsync(workingDirectory, null, TimeSpan.FromMinutes(3), input, args);
+
+    private static async Task<HubRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, string? input, string[] args)
     {
         var start = StartInfo(workingDirectory, environment, args);
+        start.RedirectStandardInput = input is not null;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {DotnetHost} {Dll}");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
