@@ -21,7 +21,10 @@ public static partial class SubmissionValidator
         "dossiers_overdue", "dossiers_in_progress", "dossiers_online", "payments_online",
     };
 
-    /// <param name="now">The hub's clock, for "not in the future" (submittedAt); null skips that check (no clock here).</param>
+    /// <param name="now">
+    /// When the hub received the update (its clock, or a paper report's --received-at, which `ingest` holds to the clock), for
+    /// "not sent after it arrived" (submittedAt); null skips that check (no clock here).
+    /// </param>
     public static IReadOnlyList<RejectionReason> Validate(DepartmentReportSubmitted message, PlanCatalog catalog, DateTimeOffset? now = null)
     {
         var reasons = new List<RejectionReason>();
@@ -49,7 +52,7 @@ public static partial class SubmissionValidator
         Count(message.Tasks.Count, "$.tasks");
         Count(message.Statistics.Count, "$.statistics");
         if (now is { } clock && message.SubmittedAt is { } at && at > clock + SubmissionLimits.ClockSkew)
-            Add("in_future", "$.submittedAt", $"{at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)} is after the hub's clock ({clock.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}) by more than {SubmissionLimits.ClockSkew.TotalMinutes:0} minutes");
+            Add("in_future", "$.submittedAt", $"{at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)} is after the update was received ({clock.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}) by more than {SubmissionLimits.ClockSkew.TotalMinutes:0} minutes");
         if (!identifiers || reasons.Count > 0 && reasons.Any(r => r.Code == "too_many")) return reasons;
         if (string.IsNullOrEmpty(message.PlanId))
         {

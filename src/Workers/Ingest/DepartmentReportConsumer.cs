@@ -46,6 +46,8 @@ public sealed class DepartmentReportConsumer(PlanRegistry registry, IngestWriter
 
     private IncomingSubmission Incoming(ConsumeContext<DepartmentReportSubmitted> context, DateTimeOffset now)
     {
+        // Judged against the receipt: a paper report's --received-at (held to the clock by `ingest`) or now; a replayed year
+        // (`demo`) is then the same whatever day it runs.
         var receivedAt = now;
         var loopback = context.ReceiveContext.InputAddress.Scheme == "loopback";
         if (loopback && context.Headers.Get<string>(ReceivedAtHeader) is { } header && SubmissionReader.TryParseInstant(header, out var paper))
@@ -54,7 +56,7 @@ public sealed class DepartmentReportConsumer(PlanRegistry registry, IngestWriter
         // (it would take a zero id, duplicate keys or an envelope's own message id as they come).
         var read = DepartmentMessageBody.Read(context.ReceiveContext, loopback ? context.Headers.Get<string>(RawJsonHeader) : null, context.Message);
         var message = read.Message ?? context.Message;
-        IReadOnlyList<RejectionReason> reasons = read.Reasons.Count > 0 ? read.Reasons : SubmissionValidator.Validate(message, catalog, now);
+        IReadOnlyList<RejectionReason> reasons = read.Reasons.Count > 0 ? read.Reasons : SubmissionValidator.Validate(message, catalog, receivedAt);
         string? user = null;
         if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit))
         {

@@ -354,6 +354,19 @@ public sealed class CliIngestTests : CliTest
     }
 
     [Fact]
+    public async Task Ingest_rejectsAPaperReport_submittedAfterItWasReceived()
+    {
+        var file = Folder.Combine("q1.json");
+        await File.WriteAllTextAsync(file, Update(ValidId, submittedAt: "2026-03-02T12:00:00+07:00"));
+
+        var run = await Hub("ingest", "--file", file, "--received-at", "2026-03-02T09:00:00+07:00");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("in_future", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("after the update was received", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compile_showsIngestedValues_asJson()
     {
         await IngestQ1UpdateAsync();
@@ -449,6 +462,12 @@ public sealed class CliDemoTests : CliTest
             Assert.Equal(60, files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == id));
         Assert.Contains("300 files", run.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Data, "hub.db")), "the demo's database is in --data");
+        // The generated year is judged against each update's receipt, not the day the demo runs: in 2026 the 2026 plan's
+        // autumn updates were refused as "in the future" (9 of them on 2 December).
+        using var connection = new Reporting.Storage.HubDatabase(Path.Combine(Data, "hub.db")).Open();
+        var codes = Dapper.SqlMapper.Query<string>(connection, "SELECT DISTINCT json_extract(r.value, '$.code') FROM rejections j, json_each(j.reasons_json) r").ToList();
+        Assert.NotEmpty(codes);
+        Assert.DoesNotContain("in_future", codes);
     }
 
     [Fact]
