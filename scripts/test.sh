@@ -15,6 +15,9 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # pdftotext, pdffonts, pdfinfo, pdftoppm, pdfsig read the PDFs back as a receiver would; openssl ts is the local timestamp authority.
 command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# Ajv (tests/schema-check) compiles the published JSON Schemas in strict mode, as non-.NET senders read them.
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need_apt[*]}"
@@ -26,6 +29,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   else
     echo "warning: missing ${need_apt[*]} and cannot apt-get install; the tests that need them will fail" >&2
   fi
+fi
+
+# Ajv, pinned by tests/schema-check/package-lock.json; from the npm registry once, then node_modules is reused.
+if [ ! -d tests/schema-check/node_modules/ajv ] && command -v npm >/dev/null 2>&1; then
+  (cd tests/schema-check && npm ci --silent --no-audit --no-fund) || echo "warning: npm ci in tests/schema-check failed; the schema strict-mode tests will fail" >&2
 fi
 
 log=$(mktemp)

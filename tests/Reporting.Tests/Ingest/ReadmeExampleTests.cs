@@ -25,7 +25,7 @@ public sealed partial class ReadmeExampleTests
         Schema().Evaluate(System.Text.Json.JsonDocument.Parse(json).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
 
     [Fact]
-    public void Schema_compilesAndValidates_inStrictMode()
+    public void Schema_assertsFormatsAndRequiredFields()
     {
         // Formats asserted (not annotations); the required fields are enforced.
         Assert.False(Evaluate("{}").IsValid);
