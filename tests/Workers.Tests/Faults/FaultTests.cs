@@ -182,11 +182,14 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         var malformed = Guid.NewGuid();
         var otherShape = Guid.NewGuid();
         var otherType = Guid.NewGuid();
+        var wrongTypes = Guid.NewGuid();
         var valid = Guid.NewGuid();
 
         await PublishAsync(Ttpvhcc, [Message(malformed, "{not json"u8.ToArray())]);
         await PublishAsync(Ttpvhcc, [Message(otherShape, """{"hello":"world"}"""u8.ToArray())]);
         await PublishAsync(Ttpvhcc, [Message(otherType, Envelope(otherType, "urn:message:Elsewhere.Contracts:SomethingElse"), "application/vnd.masstransit+json")]);
+        // JSON that MassTransit's deserialiser cannot turn into the contract (a number for a text, a text for a list).
+        await PublishAsync(Ttpvhcc, [Message(wrongTypes, System.Text.Encoding.UTF8.GetBytes($$"""{"messageId":"{{wrongTypes}}","planId":5,"department":"TTPVHCC","period":"2026-Q1","indicators":"x"}"""))]);
         await PublishAsync(Ttpvhcc, [Message(valid, Update(valid))]);
 
         await EventuallyAsync(() => Count("SELECT COUNT(*) FROM submissions WHERE message_id = @id", new { id = valid.ToString() }), n => n == 1, TimeSpan.FromSeconds(60),
@@ -199,7 +202,8 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
 
         Assert.Equal(0u, left);
         var moved = await DrainAsync(ErrorQueue, SkippedQueue);
-        Assert.Equal(new[] { malformed, otherType }.Select(id => id.ToString()).Order(StringComparer.Ordinal), moved.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { malformed, otherType, wrongTypes }.Select(id => id.ToString()).Order(StringComparer.Ordinal), moved.Keys.Order(StringComparer.Ordinal));
+        output.WriteLine($"wrong types in {moved[wrongTypes.ToString()].Queue}: {string.Join("; ", moved[wrongTypes.ToString()].Headers.Where(h => h.Key != "MT-Fault-StackTrace"))}");
         var (queue, headers) = moved[malformed.ToString()];
         Assert.Equal(ErrorQueue, queue);
         Assert.Equal("fault", headers.GetValueOrDefault("MT-Reason"));
@@ -215,6 +219,12 @@ public sealed class FaultTests(RabbitMqBroker broker, ITestOutputHelper output) 
         // Named for what is wrong (no plan, department, period), not as impersonation: the body names nobody.
         Assert.Equal(["missing_field"], ReasonCodes(otherShape));
         Assert.Empty(ReasonCodes(valid));
+        // Types the contract cannot hold: poison for MassTransit (error queue, for the operator), and a rejection naming each path for the sender.
+        Assert.Equal("fault", moved[wrongTypes.ToString()].Headers.GetValueOrDefault("MT-Reason"));
+        var wrong = Query<string>("SELECT reasons_json FROM rejections WHERE message_id = @id", new { id = wrongTypes.ToString() }).Single();
+        Assert.Contains("\"field\":\"$.planId\"", wrong, StringComparison.Ordinal);
+        Assert.Contains("\"field\":\"$.indicators\"", wrong, StringComparison.Ordinal);
+        Assert.Equal(["wrong_type"], ReasonCodes(wrongTypes));
         Assert.Equal(["rejected"], Query<string>("SELECT outcome FROM receipts WHERE message_id = @id", new { id = malformed.ToString() }));
         Assert.Equal(["rejected"], Query<string>("SELECT outcome FROM receipts WHERE message_id = @id", new { id = otherShape.ToString() }));
         Assert.Equal(["accepted"], Query<string>("SELECT outcome FROM receipts WHERE message_id = @id", new { id = valid.ToString() }));
