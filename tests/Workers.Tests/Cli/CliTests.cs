@@ -354,6 +354,31 @@ public sealed class CliIngestTests : CliTest
     }
 
     [Fact]
+    public async Task Ingest_recordsAFaultInsideTheConsumer_asTheHubsFault_underTheUpdatesOwnId()
+    {
+        // A real fault inside the consumer's store step on the in-memory bus: the database refuses this one update's row.
+        Assert.Equal(0, (await Hub("status", "--format", "json")).ExitCode);
+        using (var connection = new Reporting.Storage.HubDatabase(Path.Combine(Data, "hub.db")).Open())
+            Dapper.SqlMapper.Execute(connection, $"CREATE TRIGGER injected_fault BEFORE INSERT ON submissions WHEN NEW.message_id = '{ValidId}' BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+        var file = Folder.Combine("q1.json");
+        await File.WriteAllTextAsync(file, Update(ValidId));
+
+        var run = await Hub("ingest", "--file", file, "--received-at", "2026-03-02T09:00:00+07:00");
+
+        // After the retries it is the hub's fault, said so, under the department's own message id: never "missing field"
+        // reasons read off the bus's envelope, never under a transport id.
+        Assert.True(run.ExitCode == 2, run.ToString());
+        using var check = new Reporting.Storage.HubDatabase(Path.Combine(Data, "hub.db")).Open();
+        var rows = Dapper.SqlMapper.Query<(string MessageId, string Reasons)>(check, "SELECT message_id, reasons_json FROM rejections").ToList();
+        var (messageId, reasons) = Assert.Single(rows);
+        Assert.Equal(ValidId, messageId);
+        var codes = System.Text.Json.Nodes.JsonNode.Parse(reasons)!.AsArray().Select(r => (string)r!["code"]!).ToList();
+        Assert.Equal(["fault"], codes);
+        Assert.Contains("injected fault", reasons, StringComparison.Ordinal);
+        Assert.Equal(0L, Dapper.SqlMapper.ExecuteScalar<long>(check, "SELECT COUNT(*) FROM submissions"));
+    }
+
+    [Fact]
     public async Task Ingest_rejectsAPaperReport_submittedAfterItWasReceived()
     {
         var file = Folder.Combine("q1.json");
