@@ -124,6 +124,9 @@ public static partial class SubmissionReader
             return new ReadSubmission(null, reasons, raw, ParseId(transportMessageId));
         }
 
+        // A name that is not UTF-8 (a property the hub would otherwise ignore, or a field it would then miss) is not text either.
+        InvalidNames(element, root, reasons);
+
         Guid? messageId = null;
         if (Present(element, "messageId", out var idElement))
         {
@@ -259,6 +262,24 @@ public static partial class SubmissionReader
             return null;
         }
         return String(node, $"{root}.{name}", reasons);
+    }
+
+    private static void InvalidNames(JsonElement node, string path, List<RejectionReason> reasons)
+    {
+        if (node.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in node.EnumerateObject())
+            {
+                if (!System.Text.Unicode.Utf8.IsValid(JsonMarshal.GetRawUtf8PropertyName(property)))
+                    reasons.Add(new RejectionReason("invalid_text", path, "a property name is not valid Unicode text (bytes that are not UTF-8)"));
+                else InvalidNames(property.Value, $"{path}.{property.Name}", reasons);
+            }
+        }
+        else if (node.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in node.EnumerateArray()) InvalidNames(item, $"{path}[{i++}]", reasons);
+        }
     }
 
     private static string? String(JsonElement node, string path, List<RejectionReason> reasons)

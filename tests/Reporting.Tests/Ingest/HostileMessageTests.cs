@@ -57,15 +57,30 @@ public sealed class HostileMessageTests
     public void Judge_rejectsInvalidUtf8_atThePathOfTheString()
     {
         var body = Encoding.UTF8.GetBytes(Message(narrative: """{ "results": "AB" }"""));
-        var at = Array.IndexOf(body, (byte)'A');
+        var at = body.AsSpan().IndexOf("\"AB\""u8) + 1;
         body[at] = 0xFF;
         body[at + 1] = 0xFE;
 
-        // Never an exception; where a reason is given it names the string. (Seen here: no reason at all for this body;
-        // not yet understood, see the report of the hardmsg branch.)
         var reasons = Judge(body);
 
-        Assert.All(reasons, r => Assert.Equal(("invalid_text", "$.narrative.results"), (r.Code, r.Field)));
+        var reason = Assert.Single(reasons);
+        Assert.Equal(("invalid_text", "$.narrative.results"), (reason.Code, reason.Field));
+    }
+
+    [Fact]
+    public void Judge_rejectsInvalidUtf8_inAPropertyName()
+    {
+        // The case the hardening probe saw give no reason: FF FE over the "At" of "submittedAt" made a name the reader
+        // ignored as an unknown property, so the message passed without its submittedAt.
+        var body = Encoding.UTF8.GetBytes(Message());
+        var at = body.AsSpan().IndexOf("\"submittedAt\""u8) + "\"submitted".Length;
+        body[at] = 0xFF;
+        body[at + 1] = 0xFE;
+
+        var reason = Assert.Single(Judge(body));
+
+        Assert.Equal(("invalid_text", "$"), (reason.Code, reason.Field));
+        Assert.Contains("property name", reason.Message, StringComparison.Ordinal);
     }
 
     [Theory]
