@@ -38,6 +38,12 @@ public static class IngestCommands
             PlanCatalog? plans = null;
             foreach (var f in files)
             {
+                // A FIFO or a device named *.json in the folder: opening it would wait forever; the other files go on.
+                if (CliSupport.FileKindOf(f) is { } kind and not "file")
+                {
+                    items.Add((f, new ReadSubmission(null, [new Contracts.RejectionReason("unreadable_file", "$", $"not a regular file but a {kind}; expected a .json or .xlsx file")], "", null), at));
+                    continue;
+                }
                 if (WorkbookCommands.IsWorkbook(f))
                 {
                     // The hub's own paper-report path: the department is the workbook's (its meta sheet). Nothing of a broken one goes on the bus.

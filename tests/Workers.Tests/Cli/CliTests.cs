@@ -284,6 +284,8 @@ public sealed class CliIngestTests : CliTest
             $"[{Update(good[1], department: "VP", indicator: "8")}, {Update("00000000-0000-0000-0000-000000000000")}, {Update(good[2]).Replace("2026-Q1", "0000-01", StringComparison.Ordinal)}, {{ \"a\": 1, \"a\": 2 }}]");
         await File.WriteAllTextAsync(Path.Combine(dir, "e-huge-number.json"), Update("5d0c1e2f-3a4b-4c5d-8e6f-000000000009", value: "79228162514264337593543950335"));
         await File.WriteAllTextAsync(Path.Combine(dir, "f-surrogate.json"), Update("5d0c1e2f-3a4b-4c5d-8e6f-00000000000a").Replace("\"TTPVHCC\"", "\"\\ud800\"", StringComparison.Ordinal));
+        // A FIFO named like an update: opening it would wait for a writer forever.
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(dir, "g-fifo.json"))) await mkfifo.WaitForExitAsync();
 
         var run = await Hub("ingest", "--dir", dir);
 
@@ -291,7 +293,7 @@ public sealed class CliIngestTests : CliTest
         Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Matches($"^accepted +{good[0]} .*a-good\\.json$", run.StdoutLines.Single(l => l.EndsWith("a-good.json", StringComparison.Ordinal)));
         Assert.Matches($"^accepted +{good[1]} .*d-array\\.json\\[0\\]$", run.StdoutLines.Single(l => l.EndsWith("d-array.json[0]", StringComparison.Ordinal)));
-        foreach (var bad in new[] { "b-duplicate-keys.json", "c-not-utf8.json", "d-array.json[1]", "d-array.json[2]", "d-array.json[3]", "e-huge-number.json", "f-surrogate.json" })
+        foreach (var bad in new[] { "b-duplicate-keys.json", "c-not-utf8.json", "d-array.json[1]", "d-array.json[2]", "d-array.json[3]", "e-huge-number.json", "f-surrogate.json", "g-fifo.json" })
             Assert.StartsWith("rejected", run.StdoutLines.Single(l => l.EndsWith(bad, StringComparison.Ordinal)), StringComparison.Ordinal);
 
         var updates = (await StatusAsync())["updates"]!;
