@@ -22,7 +22,8 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     /// <summary>"/BC-UBND": the symbol the plan's reports carry after their number (its `reports.symbol`).</summary>
     public static string Suffix(Plan plan) => "/" + plan.EffectiveReports.Symbol;
 
-    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken)
+    /// <param name="issueDate">The issue date of a new number; null: today in Viet Nam. The demo, replaying a year, issues each report on its due date.</param>
+    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken, DateOnly? issueDate = null)
     {
         var from = options.Value.Smtp.From;
         CompiledReport? compiled = null;
@@ -31,7 +32,7 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
             var outputs = producer.Produce(plan, period, renderOptions, from);
             compiled = outputs.Report;
             return new RenderedReport(ReportDocument.Build(outputs.Report, renderOptions), outputs.Docx, outputs.Html, outputs.Json);
-        }, cancellationToken);
+        }, cancellationToken, issueDate);
         return (entry, Outputs(plan, compiled ?? producer.Compile(plan, period), entry, from));
     }
 
@@ -42,10 +43,10 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     /// returned as it is, never rendered again.
     /// </summary>
     public async Task<RegisterEntry> IssueAsync(string bodyId, string period, string suffix, ReportSigners signers, bool correction,
-        Func<RenderOptions, RenderedReport> render, CancellationToken cancellationToken)
+        Func<RenderOptions, RenderedReport> render, CancellationToken cancellationToken, DateOnly? issueDate = null)
     {
         var now = clock.GetUtcNow();
-        var entry = register.Issue(bodyId, period, HubTime.LocalDate(now), suffix, correction);
+        var entry = register.Issue(bodyId, period, issueDate ?? HubTime.LocalDate(now), suffix, correction);
         if (entry.IsStored) return entry;
         var replaces = entry.ReplacesId is { } replacedId ? register.Find(replacedId) : null;
         var renderOptions = new RenderOptions(entry.IssueDate, entry.Number,
@@ -56,14 +57,6 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
         // Signing is the last write: the metadata and everything else are in the unsigned PDF already.
         var signed = await ReportSigning.SignAsync(unsigned, placement, signers, rendered.Document.SignerName, now, cancellationToken);
         return register.Store(entry.Id, new IssuedDocument(signed, rendered.Docx, rendered.Html, rendered.Json, now));
-    }
-
-    /// <summary>A draft's PDF (no number: the register numbers at issue), signed with the plan's certificates; the demo writes these.</summary>
-    public static async Task<byte[]> SignedDraftAsync(ReportOutputs outputs, DateOnly issueDate, ReportSigners signers, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var document = ReportDocument.Build(outputs.Report, new RenderOptions(issueDate, Signatures: signers.Lines()));
-        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
-        return await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
     }
 
     /// <summary>The PDF `compile --format pdf` writes: the issued, signed one when the register has it, else the unsigned draft.</summary>

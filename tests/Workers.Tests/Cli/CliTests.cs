@@ -450,6 +450,11 @@ public sealed class CliDemoTests : CliTest
             Assert.Equal(60, files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == id));
         Assert.Contains("300 files", run.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Data, "hub.db")), "the demo's database is in --data");
+        // Every report of the replayed year went through the register on its due date: numbered in the order of those dates.
+        var (_, january) = await Signing.PdfTools.RunAsync("pdftotext", Path.Combine(output, "binh-chuong-2026", "binh-chuong-2026_2026-01.pdf"), "-");
+        var (_, year) = await Signing.PdfTools.RunAsync("pdftotext", Path.Combine(output, "binh-chuong-2026", "binh-chuong-2026_2026-FY.pdf"), "-");
+        Assert.Contains("Số: 01/BC-UBND", january, StringComparison.Ordinal);
+        Assert.Contains("Số: 12/BC-UBND", year, StringComparison.Ordinal);
     }
 
     [Fact]
