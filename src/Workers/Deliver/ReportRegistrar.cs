@@ -53,9 +53,8 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
             replaces is null ? null : $"Báo cáo này thay thế Báo cáo số {replaces.Number} ngày {ReportText.Date(replaces.IssueDate)} (đính chính nội dung).",
             signers.Lines());
         var rendered = render(renderOptions);
-        var (unsigned, placement) = PdfReportRenderer.RenderBytes(rendered.Document);
-        // Signing is the last write: the metadata and everything else are in the unsigned PDF already.
-        var signed = await ReportSigning.SignAsync(unsigned, placement, signers, rendered.Document.SignerName, now, cancellationToken);
+        // Signing is the last write: the metadata, the text appearances and everything else are in the unsigned PDF already.
+        var signed = await ReportSigning.RenderAndSignAsync(rendered.Document, signers, now, cancellationToken);
         return register.Store(entry.Id, new IssuedDocument(signed, rendered.Docx, rendered.Html, rendered.Json, now));
     }
 
