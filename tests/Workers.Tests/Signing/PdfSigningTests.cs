@@ -115,6 +115,37 @@ public sealed class PdfSigningTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task RenderAndSign_sameReportSameInstant_givesTheSameBytes_withXmpIdsFromTheContent()
+    {
+        var catalog = PlanCatalog.LoadFolder(TestPaths.Seeds);
+        var plan = catalog.Find("binh-chuong-2026")!;
+        var database = new HubDatabase(_data.Combine("same.db"));
+        database.Migrate();
+        ReportDocument Document(string number)
+        {
+            using var connection = database.Open();
+            return ReportDocument.Build(ReportCompiler.Compile(connection, catalog, plan, "2026-Q1"), new RenderOptions(new DateOnly(2026, 11, 20), number));
+        }
+        var signers = Signers();
+
+        var first = await ReportSigning.RenderAndSignAsync(Document("01/BC-UBND"), signers, Now, CancellationToken.None);
+        var again = await ReportSigning.RenderAndSignAsync(Document("01/BC-UBND"), signers, Now, CancellationToken.None);
+        var other = await ReportSigning.RenderAndSignAsync(Document("02/BC-UBND"), signers, Now, CancellationToken.None);
+
+        Assert.True(first.AsSpan().SequenceEqual(again), "the same report signed at the same instant with the same keys differs");
+        static string Xmp(byte[] pdf, string tag)
+        {
+            var text = System.Text.Encoding.Latin1.GetString(pdf);
+            var at = text.IndexOf($"<xmpMM:{tag}>uuid:", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"no xmpMM:{tag}");
+            return text.Substring(at + tag.Length + 13, 36);
+        }
+        Assert.Equal(Xmp(first, "DocumentID"), Xmp(again, "DocumentID"));
+        Assert.NotEqual(Xmp(first, "DocumentID"), Xmp(other, "DocumentID"));
+        Assert.NotEqual(Xmp(first, "InstanceID"), Xmp(other, "InstanceID"));
+    }
+
+    [Fact]
     public async Task Sign_oneChangedByte_makesPdfsigAndVerifySayModified()
     {
         var (pdf, placement, plan) = Unsigned(_data.Path);
