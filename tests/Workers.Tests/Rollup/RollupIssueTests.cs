@@ -151,6 +151,28 @@ public sealed class RollupIssueTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_afterACrashBetweenNumberingAndSending_finishesUnderTheSameNumber_andSendsOnce()
+    {
+        var services = Services();
+        StoreBinhChuongQ1(services);
+        var register = services.GetRequiredService<OutgoingRegister>();
+        // What a crash right after the number was taken leaves: the register's row, no bytes, nothing sent.
+        var numbered = register.Issue(Body, "2026-Q1", new DateOnly(2026, 3, 9), "/BC-SKHCN", correction: false);
+        Assert.False(numbered.IsStored);
+        var delivery = services.GetRequiredService<RollupDelivery>();
+
+        var resumed = await delivery.DeliverAsync("2026-Q1", resend: false, CancellationToken.None);
+        var again = await delivery.DeliverAsync("2026-Q1", resend: false, CancellationToken.None);
+
+        Assert.All(resumed, o => Assert.Equal("sent", o.Status));
+        Assert.All(again, o => Assert.Equal("already_sent", o.Status));
+        var entry = Assert.Single(register.All(Body));
+        Assert.Equal((numbered.Id, "01/BC-SKHCN", new DateOnly(2026, 3, 9)), (entry.Id, entry.Number, entry.IssueDate));
+        Assert.True(entry.IsStored);
+        Assert.Contains("Số: 01/BC-SKHCN", await TextOf(entry.Pdf!, "resumed.pdf"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deliver_countsTheRollupsDeliveriesAndLogsTheRefusedSend_whenSmtpRefusesTheRecipient()
     {
         await using var sink = SmtpSink.Start(new SmtpSinkScript { RcptToReply = "550 5.1.1 <ubnd@quang-ngai.example>: mailbox unavailable" });
