@@ -21,7 +21,17 @@ public sealed record PdfRenderSettings
 
     /// <summary>The Info dictionary's /Creator (the application that made the document).</summary>
     public string Creator { get; init; } = "ChuyenDoiSo reporting hub";
+
+    /// <summary>
+    /// The text appearances of the signatures that have no image, drawn now in the embedded Liberation Serif (so a
+    /// Vietnamese name renders) as form XObjects the signing step's widgets then show; null: none.
+    /// </summary>
+    public SignatureTexts? SignatureTexts { get; init; }
 }
+
+/// <summary>The lines each signature's text appearance shows (the signer's name, the signing time); null: that one has an image or none.</summary>
+/// <param name="SealAtBottom">The agency's lines run from the box's foot: its box lies over the signer's, whose lines start at the top.</param>
+public sealed record SignatureTexts(IReadOnlyList<string>? Signer, IReadOnlyList<string>? Seal, bool SealAtBottom = true);
 
 /// <summary>
 /// Where the visible signatures go (Decree 30/2020, Appendix I), in PDF points with PDFsharp's XGraphics orientation:
@@ -31,10 +41,16 @@ public sealed record PdfRenderSettings
 /// <param name="PageIndex">Zero-based page of the signer block.</param>
 /// <param name="SignerBox">The space between the signer's title line(s) and the name, centred in the signer column: the signature image.</param>
 /// <param name="SealBox">A square as high as the signer box whose right edge lies a third into the signer box: the agency's seal over the left third of the signature.</param>
-public sealed record SignaturePlacement(int PageIndex, XRect SignerBox, XRect SealBox);
+/// <param name="SignerAppearance">The object number of the signer's text appearance (a form XObject in the file), when one was drawn.</param>
+/// <param name="SealAppearance">The same for the agency's.</param>
+public sealed record SignaturePlacement(int PageIndex, XRect SignerBox, XRect SealBox, int? SignerAppearance = null, int? SealAppearance = null);
 
 /// <summary>An unsaved PDF of a report, and where its signatures go; the signing code adds fields and appearances, then saves.</summary>
-public sealed record PdfRendering(PdfDocument Document, SignaturePlacement Placement);
+public sealed record PdfRendering(PdfDocument Document, SignaturePlacement Placement)
+{
+    /// <summary>The signer's and the agency's text appearances (either may be null), numbered once the document is saved.</summary>
+    internal IReadOnlyList<PdfSharp.Pdf.Advanced.PdfFormXObject?> Appearances { get; init; } = [];
+}
 
 /// <summary>
 /// Prints a report (a commune's or a roll-up) as PDF in the Decree 30/2020/NĐ-CP layout the DOCX has: A4, margins
@@ -53,9 +69,10 @@ public static partial class PdfReportRenderer
         var pdf = new PdfDocument();
         pdf.Options.CompressContentStreams = true;
         var placement = new PdfPageWriter(pdf, settings.Draft).Write(document);
+        var appearances = settings.SignatureTexts is { } texts ? SignatureForms(pdf, placement, texts) : [];
         FixSubsetTags(pdf, hash);
         SetMetadata(pdf, document, settings, hash);
-        return new PdfRendering(pdf, placement);
+        return new PdfRendering(pdf, placement) { Appearances = appearances };
     }
 
     /// <summary>Builds and saves an unsigned PDF (compile --format pdf, drafts).</summary>
@@ -82,9 +99,55 @@ public static partial class PdfReportRenderer
         using var pdf = rendering.Document;
         var buffer = new MemoryStream();
         pdf.Save(buffer, closeStream: false);
+        // Object numbers are final after the save (PDFsharp renumbers while it writes).
+        if (rendering.Appearances is [var signer, var seal])
+            placement = placement with { SignerAppearance = signer?.Reference?.ObjectNumber, SealAppearance = seal?.Reference?.ObjectNumber };
         FixXmp(buffer.GetBuffer(), (int)buffer.Length, ContentHash(document), IssueDate(document, settings));
         return buffer;
     }
+
+    /// <summary>Each signature's text appearance as a form XObject as big as its box, kept in the page's resources (unused there) so it is saved.</summary>
+    private static List<PdfSharp.Pdf.Advanced.PdfFormXObject?> SignatureForms(PdfDocument pdf, SignaturePlacement placement, SignatureTexts texts)
+    {
+        var page = pdf.Pages[placement.PageIndex];
+        var xobjects = page.Resources.Elements.GetDictionary("/XObject");
+        if (xobjects is null)
+        {
+            xobjects = new PdfDictionary(pdf);
+            page.Resources.Elements["/XObject"] = xobjects;
+        }
+        PdfSharp.Pdf.Advanced.PdfFormXObject? Form(IReadOnlyList<string>? lines, XRect box, bool atBottom, string name)
+        {
+            if (lines is not { Count: > 0 }) return null;
+            var form = new XForm(pdf, new XSize(box.Width, box.Height));
+            using (var gfx = XGraphics.FromForm(form))
+            {
+                // 9 pt, smaller when a line would not fit the box (the agency's is a narrow square), never under 5 pt.
+                var options = new XPdfFontOptions(PdfFontEncoding.Unicode);
+                var widest = lines.Max(l => gfx.MeasureString(l, new XFont(ReportFonts.Family, 9, XFontStyleEx.Regular, options)).Width);
+                var size = Math.Max(5, Math.Min(9, Math.Floor(9 * (box.Width - 4) / Math.Max(widest, 1) * 10) / 10));
+                var font = new XFont(ReportFonts.Family, size, XFontStyleEx.Regular, options);
+                var brush = new XSolidBrush(XColor.FromArgb(0, 0, 153));
+                var lineHeight = size + 2;
+                var y = atBottom ? box.Height - 2 - lines.Count * lineHeight : 2;
+                foreach (var line in lines)
+                {
+                    gfx.DrawString(line, font, brush, new XRect(2, y, box.Width - 4, lineHeight), XStringFormats.TopLeft);
+                    y += lineHeight;
+                }
+            }
+            var pdfForm = FormObject(form);
+            if (pdfForm.Reference is null) pdf.Internals.AddObject(pdfForm);
+            xobjects.Elements[name] = pdfForm.Reference;
+            return pdfForm;
+        }
+        return [Form(texts.Signer, placement.SignerBox, false, "/SigNguoiKy"), Form(texts.Seal, placement.SealBox, texts.SealAtBottom, "/SigCoQuan")];
+    }
+
+    // XForm keeps its PDF object internal; the signature widget needs it by number.
+    private static PdfSharp.Pdf.Advanced.PdfFormXObject FormObject(XForm form) =>
+        (PdfSharp.Pdf.Advanced.PdfFormXObject)(typeof(XForm).GetProperty("PdfForm", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(form)
+            ?? throw new InvalidOperationException("PDFsharp's XForm has no PdfForm"));
 
     private static void SetMetadata(PdfDocument pdf, ReportDocument document, PdfRenderSettings settings, byte[] hash)
     {

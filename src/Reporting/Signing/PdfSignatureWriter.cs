@@ -85,7 +85,8 @@ public static class PdfSignatureWriter
 
         var sigNumber = Allocate();
         var widgetNumber = Allocate();
-        int? appearanceNumber = field.Appearance is null ? null : Allocate();
+        // A text appearance is in the file already (drawn by the renderer with the embedded font); an image one is written here.
+        int? appearanceNumber = field.Appearance is null ? null : field.Appearance.Form ?? Allocate();
 
         // The widget's rectangle in PDF user space (origin bottom left).
         var box = field.Box;
@@ -98,7 +99,7 @@ public static class PdfSignatureWriter
         if (appearanceNumber is { } ap) widget.Append(CultureInfo.InvariantCulture, $" /AP <</N {ap} 0 R>>");
         widget.Append(">>");
         written[widgetNumber] = widget.ToString();
-        if (field.Appearance is { } appearance && appearanceNumber is { } apNumber)
+        if (field.Appearance is { Form: null } appearance && appearanceNumber is { } apNumber)
         {
             var images = new Dictionary<string, int>();
             foreach (var image in appearance.Images)
@@ -114,7 +115,7 @@ public static class PdfSignatureWriter
                 else written[imageNumber] = Stream($"/Type /XObject /Subtype /Image /Width {image.Width} /Height {image.Height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode", image.Rgb);
             }
             var xobjects = string.Concat(images.Select(i => string.Create(CultureInfo.InvariantCulture, $"/{i.Key} {i.Value} 0 R ")));
-            var resources = "/Font <</Helv <</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>>>" + (images.Count > 0 ? $" /XObject <<{xobjects}>>" : "");
+            var resources = images.Count > 0 ? $"/XObject <<{xobjects}>>" : "";
             var content = appearance.Content(box.Width, box.Height);
             written[apNumber] = Stream(string.Create(CultureInfo.InvariantCulture, $"/Type /XObject /Subtype /Form /BBox [0 0 {box.Width:0.##} {box.Height:0.##}] /Resources <<{resources}>>"), Encoding.Latin1.GetBytes(content));
         }

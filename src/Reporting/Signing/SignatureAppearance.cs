@@ -10,15 +10,19 @@ public sealed record AppearanceImage(string Name, int Width, int Height, byte[] 
 
 /// <summary>
 /// What a signature widget draws (Decree 30 Appendix I): the image, scaled to fit and centred; or, without one, the signer's
-/// name and the signing time in ISO 8601 with +07:00 in a text appearance.
+/// name and the signing time in ISO 8601 with +07:00 as a text appearance that the renderer drew beforehand in the embedded
+/// Liberation Serif (<see cref="Render.SignatureTexts"/>), named here by its object number in the file.
 /// </summary>
-public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, IReadOnlyList<string> Lines, bool AtBottom = false)
+public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, int? Form = null)
 {
-    /// <param name="atBottom">Lines from the box's foot: the agency's box lies over the signer's, whose lines start at the top.</param>
-    public static SignatureAppearance Text(string name, DateTimeOffset signingTime, bool atBottom = false) =>
-        new([], [name, signingTime.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)], atBottom);
+    /// <summary>The lines of a text appearance: the name and the signing time in Viet Nam (ISO 8601, +07:00).</summary>
+    public static IReadOnlyList<string> TextLines(string name, DateTimeOffset signingTime) =>
+        [name, signingTime.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)];
 
-    public static SignatureAppearance Image(AppearanceImage image) => new([image], []);
+    /// <summary>A text appearance already in the file as the form XObject <paramref name="objectNumber"/>.</summary>
+    public static SignatureAppearance Text(int objectNumber) => new([], objectNumber);
+
+    public static SignatureAppearance Image(AppearanceImage image) => new([image]);
 
     /// <summary>The appearance stream's content for a box of this size.</summary>
     internal string Content(double width, double height)
@@ -30,33 +34,7 @@ public sealed record SignatureAppearance(IReadOnlyList<AppearanceImage> Images, 
             var (w, h) = (image.Width * scale, image.Height * scale);
             content.Append(CultureInfo.InvariantCulture, $"q {w:0.###} 0 0 {h:0.###} {(width - w) / 2:0.###} {(height - h) / 2:0.###} cm /{image.Name} Do Q\n");
         }
-        if (Lines.Count > 0)
-        {
-            const double size = 9;
-            content.Append("BT 0 0 0.6 rg /Helv 9 Tf\n");
-            var y = AtBottom ? 2 + (Lines.Count - 1) * (size + 2) : height - size - 2;
-            foreach (var line in Lines)
-            {
-                var folded = Fold(line);
-                content.Append(CultureInfo.InvariantCulture, $"1 0 0 1 2 {y:0.##} Tm (")
-                    .Append(folded.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("(", "\\(", StringComparison.Ordinal).Replace(")", "\\)", StringComparison.Ordinal))
-                    .Append(") Tj\n");
-                y -= size + 2;
-            }
-            content.Append("ET\n");
-        }
         return content.ToString();
-    }
-
-    // The appearance uses the standard Helvetica (no font travels with the signature's revision), which has no Vietnamese
-    // letters: the name is folded to ASCII. Images (signature, seal) are the official appearance; this is the fallback.
-    private static string Fold(string text)
-    {
-        var decomposed = text.Replace('đ', 'd').Replace('Đ', 'D').Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) folded.Append(c is >= ' ' and <= '~' ? c : '?');
-        return folded.ToString();
     }
 
     /// <summary>Reads an 8-bit RGB or RGBA PNG (non-interlaced), the kind a scanned signature or seal is saved as.</summary>

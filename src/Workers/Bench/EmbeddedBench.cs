@@ -68,10 +68,11 @@ public static class EmbeddedBench
                         var report = ReportCompiler.Compile(connection, catalog, plan, period.Period);
                         sw.Restart();
                         var document = Reporting.Render.ReportDocument.Build(report, new Reporting.Render.RenderOptions(period.AdjustedDueDate, "01/BC-UBND", Signatures: signers.Lines()));
-                        var (unsigned, placement) = Reporting.Render.PdfReportRenderer.RenderBytes(document);
+                        var now = DateTimeOffset.UtcNow;
+                        var (unsigned, placement) = Reporting.Render.PdfReportRenderer.RenderBytes(document, new Reporting.Render.PdfRenderSettings { SignatureTexts = Signing.ReportSigning.Texts(signers, document.SignerName, now) });
                         renderSeconds += sw.Elapsed.TotalSeconds;
                         sw.Restart();
-                        var signed = await Signing.ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, DateTimeOffset.UtcNow, cancellationToken);
+                        var signed = await Signing.ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
                         signSeconds += sw.Elapsed.TotalSeconds;
                         pdfBytes += signed.Length;
                     }

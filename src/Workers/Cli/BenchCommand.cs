@@ -27,7 +27,9 @@ public static class BenchCommand
                 builder.Configuration["Hub:Higher:Id"] = RollupDemo.DefaultBody;
                 builder.AddReportingHub();
                 using var host = builder.Build();
-                return Workers.Bench.RollupBench.Run(host.Services.GetRequiredService<PlanCatalog>(), host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>(), sizes);
+                // Signed as a delivery signs a roll-up: the hub's own signers (the demo's certificates when none are configured).
+                var signers = new Signing.SigningSetup(CliSupport.Options(host.Services), TimeProvider.System).For(null);
+                return await Workers.Bench.RollupBench.RunAsync(host.Services.GetRequiredService<PlanCatalog>(), host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>(), sizes, signers, cancellationToken);
             }
             if (parse.GetValue(transport) == "inmemory")
                 return await Workers.Bench.EmbeddedBench.RunAsync(parse, parse.GetValue(count), cancellationToken);

@@ -51,10 +51,17 @@ public static class CompileCommands
                     throw new UserException($"--period \"{label}\" is not in {setup.Body.Id}'s calendar; expected one of {string.Join(", ", setup.Calendar.Select(p => p.Period))}");
                 if (fmt == "pdf")
                 {
+                    // An issued roll-up comes back as issued (its number, date and signatures), as a commune's report does.
+                    var pdfPath = path ?? $"{setup.Body.Id}_{label}.pdf";
+                    if (host.Services.GetRequiredService<Reporting.Register.OutgoingRegister>().Current(setup.Body.Id, label) is { IsStored: true } issued)
+                    {
+                        await File.WriteAllBytesAsync(pdfPath, issued.Pdf!, cancellationToken);
+                        return Wrote(pdfPath);
+                    }
                     // Only the PDF: a province's roll-up is thousands of rows, not worth drawing as DOCX and HTML as well.
                     RollupReport report;
                     using (var connection = host.Services.GetRequiredService<HubDatabase>().Open()) report = setup.Compile(connection, label);
-                    return Wrote(PdfFiles.Write(report, issueDate, path ?? RollupProducer.FileName(report, "pdf")));
+                    return Wrote(PdfFiles.Write(report, issueDate, pdfPath));
                 }
                 var rollup = host.Services.GetRequiredService<RollupProducer>().Produce(label, issueDate);
                 return await WriteAsync(fmt, path, () => RollupProducer.FileName(rollup.Report, fmt), rollup.Docx, rollup.Html, rollup.Json, null, cancellationToken);

@@ -110,13 +110,23 @@ public static class DeliveryCommands
                 var rollupLabel = parse.GetValue(period)!;
                 if (setup.FindPeriod(rollupLabel) is null)
                     throw new UserException($"--period \"{rollupLabel}\" is not in {setup.Body.Id}'s calendar; expected one of {string.Join(", ", setup.Calendar.Select(x => x.Period))}");
-                return Print(await host.Services.GetRequiredService<Rollup.RollupDelivery>().DeliverAsync(rollupLabel, parse.GetValue(resend), cancellationToken));
+            }
+            if (parse.GetValue(correction) && parse.GetValue(resend)) throw new UserException("--correction and --resend exclude each other: a correction is a new document, a resend the same one again");
+            if (higher)
+            {
+                try
+                {
+                    return Print(await host.Services.GetRequiredService<Rollup.RollupDelivery>().DeliverAsync(parse.GetValue(period)!, parse.GetValue(resend), cancellationToken, parse.GetValue(correction)));
+                }
+                catch (Signing.SigningConfigurationException e)
+                {
+                    throw new UserException(e.Message);
+                }
             }
             var catalog = host.Services.GetRequiredService<PlanCatalog>();
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
             CliSupport.RequirePeriod(catalog, p, label);
-            if (parse.GetValue(correction) && parse.GetValue(resend)) throw new UserException("--correction and --resend exclude each other: a correction is a new document, a resend the same one again");
             try
             {
                 return Print(await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken, parse.GetValue(correction)));

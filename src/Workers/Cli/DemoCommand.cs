@@ -35,6 +35,8 @@ public static class DemoCommand
             builder.Services.AddSingleton<LocalIngest>();
             builder.Services.AddSingleton<ReportProducer>();
             builder.Services.AddSingleton<Signing.SigningSetup>();
+            builder.Services.AddSingleton<Reporting.Register.OutgoingRegister>();
+            builder.Services.AddSingleton<ReportRegistrar>();
             using var host = builder.Build();
             var options = CliSupport.Options(host.Services);
             var outDir = parse.GetValue(output) ?? Path.Combine(options.Data, "demo");
@@ -43,9 +45,7 @@ public static class DemoCommand
             await host.StartAsync(cancellationToken);
 
             var ingest = host.Services.GetRequiredService<LocalIngest>();
-            var producer = host.Services.GetRequiredService<ReportProducer>();
-            var signing = host.Services.GetRequiredService<Signing.SigningSetup>();
-            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+                        var registrar = host.Services.GetRequiredService<ReportRegistrar>();
             var rows = new List<IReadOnlyList<string>>();
             var started = DateTime.UtcNow;
             var totalFiles = 0;
@@ -57,11 +57,12 @@ public static class DemoCommand
                 var counts = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
 
                 int onTime = 0, late = 0, missing = 0;
-                foreach (var period in catalog.CalendarFor(plan))
+                // The demo replays a year in which every report was issued at its deadline: each goes through the register on its
+                // due date, in the order of those dates (so 01/BC-UBND is the first of the year), and is signed. A second run finds
+                // them issued and writes the stored documents again.
+                foreach (var period in catalog.CalendarFor(plan).OrderBy(p => p.AdjustedDueDate).ThenBy(p => p.Period, StringComparer.Ordinal))
                 {
-                    var outputs = producer.Produce(plan, period.Period, period.AdjustedDueDate);
-                    // A signed PDF of every report; drafts: the register numbers a report when `deliver` or `run` issues it.
-                    outputs = outputs with { Pdf = await ReportRegistrar.SignedDraftAsync(outputs, period.AdjustedDueDate, signing.For(plan), now, cancellationToken) };
+                    var (_, outputs) = await registrar.IssueAsync(plan, period.Period, correction: false, cancellationToken, period.AdjustedDueDate);
                     onTime += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.OnTime);
                     late += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Late);
                     missing += outputs.Report.Submissions.Count(s => s.Status == SubmissionStatus.Missing);
@@ -74,7 +75,7 @@ public static class DemoCommand
 
             Console.Write(CliSupport.Table(["plan", "reports", "updates", "accepted", "duplicate", "rejected", "on time", "late", "missing"], rows));
             Console.WriteLine();
-            Console.WriteLine($"{totalFiles} files (DOCX, HTML, JSON, .eml and signed PDF per report) in {Path.GetFullPath(outDir)}");
+            Console.WriteLine($"{totalFiles} files (DOCX, HTML, JSON, .eml and the signed, numbered PDF per report) in {Path.GetFullPath(outDir)}");
             Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
             Console.WriteLine("next: status --format table | compile --plan binh-chuong-2026 --period 2026-Q1 --format docx --out q1.docx");
             return 0;

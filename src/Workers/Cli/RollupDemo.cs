@@ -27,7 +27,7 @@ public static class RollupDemo
         builder.Configuration["Hub:Higher:Id"] = bodyId ?? DefaultBody;
         // The generated unknown commune is meant to be rejected; the summary counts it.
         builder.Configuration["Logging:LogLevel:ChuyenDoiSo.Workers.Rollup"] = "Error";
-        builder.AddReportingHub().AddMessaging();
+        builder.AddReportingHub().AddMessaging().AddDelivery();
         using var host = builder.Build();
         var options = CliSupport.Options(host.Services);
         var plans = host.Services.GetRequiredService<PlanCatalog>();
@@ -55,13 +55,21 @@ public static class RollupDemo
 
         var rows = new List<IReadOnlyList<string>>();
         var files = 0;
-        foreach (var period in setup.Calendar)
+        var producer = host.Services.GetRequiredService<RollupProducer>();
+        var registrar = host.Services.GetRequiredService<Deliver.ReportRegistrar>();
+        var signers = host.Services.GetRequiredService<Signing.SigningSetup>().For(null);
+        // As for the communes' demo: every roll-up of the replayed year is issued through the register on its due date, in
+        // the order of those dates (01/BC-SKHCN first), and signed; a second run writes the stored documents again.
+        foreach (var period in setup.Calendar.OrderBy(p => p.DueDate).ThenBy(p => p.Period, StringComparer.Ordinal))
         {
-            var outputs = host.Services.GetRequiredService<RollupProducer>().Produce(period.Period, period.DueDate);
+            var entry = await registrar.IssueAsync(setup.Body.Id, period.Period, RollupDelivery.Suffix(setup.Body), signers, correction: false,
+                renderOptions => producer.Issuable(period.Period, renderOptions), cancellationToken, period.DueDate);
+            RollupReport r;
+            using (var connection = database.Open()) r = setup.Compile(connection, period.Period);
+            var outputs = new RollupOutputs(r, entry.Docx!, entry.Html!, RollupJsonRenderer.Render(r));
             files += (await RollupProducer.WriteAsync(outputs, folder, cancellationToken)).Count;
-            PdfFiles.Write(outputs.Report, period.DueDate, Path.Combine(folder, RollupProducer.FileName(outputs.Report, "pdf")));
+            await File.WriteAllBytesAsync(Path.Combine(folder, RollupProducer.FileName(r, "pdf")), entry.Pdf!, cancellationToken);
             files++;
-            var r = outputs.Report;
             int Count(string status) => r.Communes.Count(c => c.Status == status);
             var online = r.Indicators.FirstOrDefault(i => i.Indicator.Key == "online-dossiers-end-to-end");
             rows.Add([period.Period, I(r.Communes.Count), I(Count(SubmissionStatus.OnTime)), I(Count(SubmissionStatus.Late)), I(Count(SubmissionStatus.Missing)),
@@ -75,7 +83,7 @@ public static class RollupDemo
         Console.WriteLine();
         using (var connection = database.Open())
             Console.WriteLine("commune reports received: " + string.Join(", ", new RollupQueries(connection).OutcomeCounts().Select(c => $"{c.Outcome} {c.Count}")) + $" ({seen} of {reports.Count} deliveries)");
-        Console.WriteLine($"{files} files (DOCX, PDF, HTML, JSON per period) in {Path.GetFullPath(folder)}");
+        Console.WriteLine($"{files} files (DOCX, signed and numbered PDF, HTML, JSON per period) in {Path.GetFullPath(folder)}");
         Console.WriteLine($"database: {Path.GetFullPath(options.DatabasePath)}  ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
         Console.WriteLine($"next: compile --level higher --body {setup.Body.Id} --period {setup.Body.Year}-Q1 --format docx --out rollup-q1.docx");
         return seen >= reports.Count ? 0 : 1;

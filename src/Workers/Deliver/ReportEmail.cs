@@ -48,6 +48,29 @@ public static class ReportEmail
     }
 
     /// <summary>
+    /// A reminder's body: the paragraphs (empty ones left out) as HTML and as its text/plain alternative, and, when given, a
+    /// link (the department's portal form) before the last paragraph, the signature. Every value is HTML-encoded.
+    /// </summary>
+    public static MimeEntity ReminderBody(IReadOnlyList<string> paragraphs, (string Label, string Url)? link = null)
+    {
+        var kept = paragraphs.Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        var text = new List<string>(kept);
+        var html = kept.Select(p => $"<p>{System.Net.WebUtility.HtmlEncode(p)}</p>").ToList();
+        if (link is { } l)
+        {
+            var at = Math.Max(kept.Count - 1, 0);
+            text.Insert(at, $"{l.Label}: {l.Url}");
+            html.Insert(at, $"<p>{System.Net.WebUtility.HtmlEncode(l.Label)}: <a href=\"{System.Net.WebUtility.HtmlEncode(l.Url)}\">{System.Net.WebUtility.HtmlEncode(l.Url)}</a></p>");
+        }
+        var body = new BodyBuilder
+        {
+            TextBody = string.Join("\n\n", text) + "\n",
+            HtmlBody = $"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"></head><body>{string.Join("", html)}</body></html>",
+        };
+        return body.ToMessageBody();
+    }
+
+    /// <summary>
     /// Writes the message as an .eml file to the pickup folder (the embedded default); returns the path. Prepared as SMTP
     /// would carry it: every part with a 7-bit transfer encoding, no line over 998 octets (RFC 5322 §2.1.1).
     /// </summary>

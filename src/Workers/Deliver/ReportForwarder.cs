@@ -11,22 +11,19 @@ namespace ChuyenDoiSo.Workers.Deliver;
 /// </summary>
 public sealed class ReportForwarder(IOptions<HubOptions> options)
 {
-    public async Task<(bool Sent, bool Permanent, int Attempts, string? Error)> ForwardAsync(ReportOutputs outputs, Guid messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A commune's issued report as the message forwarded upward: its JSON, its number and the signed PDF.</summary>
+    public static CommuneReportSubmitted Message(ReportOutputs outputs, Guid messageId, DateTimeOffset compiledAt) => new()
     {
-        var message = new CommuneReportSubmitted
-        {
-            MessageId = messageId,
-            PlanId = outputs.Report.Plan.Id,
-            Commune = outputs.Report.Plan.Commune.FullName,
-            Period = outputs.Report.Period.Period,
-            Kind = Reporting.Calendar.ReportKinds.ToLabel(outputs.Report.Period.Kind),
-            CompiledAt = now,
-            ReportJson = outputs.Json,
-            Number = outputs.Number,
-            SignedPdf = outputs.Pdf,
-        };
-        return await PublishAsync(message, cancellationToken);
-    }
+        MessageId = messageId,
+        PlanId = outputs.Report.Plan.Id,
+        Commune = outputs.Report.Plan.Commune.FullName,
+        Period = outputs.Report.Period.Period,
+        Kind = Reporting.Calendar.ReportKinds.ToLabel(outputs.Report.Period.Kind),
+        CompiledAt = compiledAt,
+        ReportJson = outputs.Json,
+        Number = outputs.Number,
+        SignedPdf = outputs.Pdf,
+    };
 
     /// <summary>Publishes any CommuneReportSubmitted upward: a commune's report, or a higher body's roll-up (RollupForward).</summary>
     public async Task<(bool Sent, bool Permanent, int Attempts, string? Error)> PublishAsync(CommuneReportSubmitted message, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using ChuyenDoiSo.Reporting.Compile;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Register;
 using ChuyenDoiSo.Reporting.Render;
@@ -8,8 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChuyenDoiSo.Workers.Deliver;
 
+/// <summary>An issued report's forms before signing: the document model (the PDF is drawn from it), the DOCX, the HTML and the JSON it is forwarded as.</summary>
+public sealed record RenderedReport(ReportDocument Document, byte[] Docx, string Html, string Json);
+
 /// <summary>
-/// Issues a commune's report: takes its number from the outgoing register (or finds the one it has), renders it with that
+/// Issues a report (a commune's, or a higher body's roll-up): takes its number from the outgoing register (or finds the one it has), renders it with that
 /// number and the register's issue date, signs the PDF as the last write, and stores the bytes before anything is sent.
 /// An issued report is never rendered again: every later send, resend or compile gives back the stored bytes.
 /// </summary>
@@ -18,36 +22,40 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     /// <summary>"/BC-UBND": the symbol the plan's reports carry after their number (its `reports.symbol`).</summary>
     public static string Suffix(Plan plan) => "/" + plan.EffectiveReports.Symbol;
 
-    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken)
+    /// <param name="issueDate">The issue date of a new number; null: today in Viet Nam. The demo, replaying a year, issues each report on its due date.</param>
+    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken, DateOnly? issueDate = null)
+    {
+        var from = options.Value.Smtp.From;
+        CompiledReport? compiled = null;
+        var entry = await IssueAsync(plan.Id, period, Suffix(plan), signing.For(plan), correction, renderOptions =>
+        {
+            var outputs = producer.Produce(plan, period, renderOptions, from);
+            compiled = outputs.Report;
+            return new RenderedReport(ReportDocument.Build(outputs.Report, renderOptions), outputs.Docx, outputs.Html, outputs.Json);
+        }, cancellationToken, issueDate);
+        return (entry, Outputs(plan, compiled ?? producer.Compile(plan, period), entry, from));
+    }
+
+    /// <summary>
+    /// The one way a report of either level is issued: its number from the register for <paramref name="bodyId"/> (or the one
+    /// it has), rendered by <paramref name="render"/> with that number, the register's issue date and the signature list, the
+    /// PDF signed as the last write, and every form stored before anything is sent. A number whose bytes are stored is
+    /// returned as it is, never rendered again.
+    /// </summary>
+    public async Task<RegisterEntry> IssueAsync(string bodyId, string period, string suffix, ReportSigners signers, bool correction,
+        Func<RenderOptions, RenderedReport> render, CancellationToken cancellationToken, DateOnly? issueDate = null)
     {
         var now = clock.GetUtcNow();
-        var entry = register.Issue(plan.Id, period, HubTime.LocalDate(now), Suffix(plan), correction);
-        var from = options.Value.Smtp.From;
-        if (entry.IsStored)
-        {
-            var report = producer.Compile(plan, period);
-            return (entry, Outputs(plan, report, entry, from));
-        }
-        var signers = signing.For(plan);
+        var entry = register.Issue(bodyId, period, issueDate ?? HubTime.LocalDate(now), suffix, correction);
+        if (entry.IsStored) return entry;
         var replaces = entry.ReplacesId is { } replacedId ? register.Find(replacedId) : null;
         var renderOptions = new RenderOptions(entry.IssueDate, entry.Number,
             replaces is null ? null : $"Báo cáo này thay thế Báo cáo số {replaces.Number} ngày {ReportText.Date(replaces.IssueDate)} (đính chính nội dung).",
             signers.Lines());
-        var outputs = producer.Produce(plan, period, renderOptions, from);
-        var document = ReportDocument.Build(outputs.Report, renderOptions);
-        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
-        // Signing is the last write: the metadata and everything else are in the unsigned PDF already.
-        var signed = await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
-        entry = register.Store(entry.Id, new IssuedDocument(signed, outputs.Docx, outputs.Html, outputs.Json, now));
-        return (entry, Outputs(plan, outputs.Report, entry, from));
-    }
-
-    /// <summary>A draft's PDF (no number: the register numbers at issue), signed with the plan's certificates; the demo writes these.</summary>
-    public static async Task<byte[]> SignedDraftAsync(ReportOutputs outputs, DateOnly issueDate, ReportSigners signers, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var document = ReportDocument.Build(outputs.Report, new RenderOptions(issueDate, Signatures: signers.Lines()));
-        var (unsigned, placement) = PdfReportRenderer.RenderBytes(document);
-        return await ReportSigning.SignAsync(unsigned, placement, signers, document.SignerName, now, cancellationToken);
+        var rendered = render(renderOptions);
+        // Signing is the last write: the metadata, the text appearances and everything else are in the unsigned PDF already.
+        var signed = await ReportSigning.RenderAndSignAsync(rendered.Document, signers, now, cancellationToken);
+        return register.Store(entry.Id, new IssuedDocument(signed, rendered.Docx, rendered.Html, rendered.Json, now));
     }
 
     /// <summary>The PDF `compile --format pdf` writes: the issued, signed one when the register has it, else the unsigned draft.</summary>
@@ -59,7 +67,7 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     }
 
     /// <summary>The report in every form, from the register's bytes.</summary>
-    private static ReportOutputs Outputs(Plan plan, Reporting.Compile.CompiledReport report, RegisterEntry entry, string from)
+    private static ReportOutputs Outputs(Plan plan, CompiledReport report, RegisterEntry entry, string from)
     {
         var email = ReportEmail.Compose(report, entry.Html!, entry.Docx!, from, plan.HigherLevel.Email, plan.HigherLevel.Name, entry.Pdf, entry.Number,
             entry.ReplacesId is null ? null : ReportEmail.MessageId(plan.Id, $"{entry.Period}.{entry.Year}.{entry.Sequence}", plan.HigherLevel.Email));

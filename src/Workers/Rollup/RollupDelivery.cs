@@ -4,7 +4,9 @@ using ChuyenDoiSo.Reporting.Deliver;
 using ChuyenDoiSo.Reporting.Render;
 using ChuyenDoiSo.Reporting.Rollup;
 using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Reporting.Register;
 using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Signing;
 using ChuyenDoiSo.Workers.Wiring;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -12,66 +14,56 @@ using MimeKit;
 namespace ChuyenDoiSo.Workers.Rollup;
 
 /// <summary>
-/// Sends the higher body's roll-up to the next level up on every channel its file names, each exactly once, through the
-/// same delivery ledger as a commune's report (keyed by the body's id): email with the DOCX attached, and a
-/// CommuneReportSubmitted carrying the roll-up in the commune report format (RollupForward), so a province rolls up districts.
+/// A higher body's side of the delivery loop: its roll-up is issued like a commune's report (the body's own number from the
+/// register, per body and year under its document code, and its agency's signature, the signer's where configured), emailed
+/// to the next level up with the signed PDF and the DOCX, and forwarded as a CommuneReportSubmitted carrying the roll-up in
+/// the commune report format (RollupForward), so a province rolls up districts. The communes it reminds are those that
+/// have sent nothing. The sending, the ledger, the metrics and the logs are the <see cref="DeliveryLoop"/>'s.
 /// </summary>
 public sealed class RollupDelivery(
     RollupSetup setup,
     RollupProducer producer,
+    ReportRegistrar registrar,
+    SigningSetup signing,
     HubDatabase database,
-    DeliveryLedger ledger,
-    ReportForwarder forwarder,
+    DeliveryLoop loop,
     IOptions<HubOptions> options,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<RollupDelivery>();
 
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken)
+    /// <summary>"/BC-SKHCN": the body's document code after the number.</summary>
+    public static string Suffix(HigherBody body) => "/" + body.DocumentCode;
+
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var body = setup.Body;
         var rollupPeriod = setup.FindPeriod(period) ?? throw new ArgumentException($"period {period} is not in {body.Id}'s calendar", nameof(period));
         var dueAt = HubTime.At(rollupPeriod.DueDate, body.EffectiveCommuneCalendar.SendTimeOfDay);
-        var outcomes = new List<DeliveryOutcome>();
-        RollupOutputs? outputs = null;
-        using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
-        foreach (var channel in body.Channels)
+        return loop.DeliverAsync(new DeliveryRequest(body.Id, period, dueAt, body.Channels, body.HigherLevel.Email,
+            (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct)), resend, correction, cancellationToken);
+    }
+
+    /// <summary>The roll-up issued (numbered, signed, stored) or found in the register, as the loop sends it.</summary>
+    public async Task<IssuedReport> IssueAsync(RollupPeriod rollupPeriod, bool correction, CancellationToken cancellationToken)
+    {
+        var body = setup.Body;
+        var entry = await registrar.IssueAsync(body.Id, rollupPeriod.Period, Suffix(body), signing.For(null), correction,
+            renderOptions => producer.Issuable(rollupPeriod.Period, renderOptions), cancellationToken);
+        var forward = new CommuneReportSubmitted
         {
-            var recipient = channel == "email" ? body.HigherLevel.Email : DeliverySchedule.ForwardRecipient;
-            var forwardId = DeliveryService.ForwardMessageId(body.Id, period);
-            var row = ledger.Begin(body.Id, period, recipient, channel, dueAt, channel == "email" ? ReportEmail.MessageId(body.Id, period, recipient) : forwardId.ToString(), resend);
-            if (row is null)
-            {
-                outcomes.Add(new DeliveryOutcome(body.Id, period, channel, recipient, "already_sent", 0, null));
-                continue;
-            }
-            try
-            {
-                outputs ??= producer.Produce(period, HubTime.LocalDate(clock.GetUtcNow()));
-                var (sent, permanent, attempts, error) = channel == "email"
-                    ? await SendEmailAsync(Email(outputs, recipient), $"{body.Id}_{period}.eml", cancellationToken)
-                    : await forwarder.PublishAsync(new CommuneReportSubmitted
-                    {
-                        MessageId = forwardId,
-                        PlanId = body.Id,
-                        Commune = body.Name,
-                        Period = period,
-                        Kind = rollupPeriod.Communes.Kind.ToLabel(),
-                        CompiledAt = clock.GetUtcNow(),
-                        ReportJson = RollupForward.Render(outputs.Report),
-                    }, cancellationToken);
-                if (sent) ledger.Sent(row.Id, clock.GetUtcNow());
-                else ledger.Failed(row.Id, error ?? "not sent", permanent);
-                outcomes.Add(new DeliveryOutcome(body.Id, period, channel, recipient, sent ? "sent" : permanent ? "failed" : "pending", attempts, error));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ledger.Failed(row.Id, e.Message, permanent: false);
-                outcomes.Add(new DeliveryOutcome(body.Id, period, channel, recipient, "pending", 1, e.Message));
-            }
-        }
-        return outcomes;
+            MessageId = DeliveryService.ForwardMessageId(body.Id, rollupPeriod.Period),
+            PlanId = body.Id,
+            Commune = body.Name,
+            Period = rollupPeriod.Period,
+            Kind = rollupPeriod.Communes.Kind.ToLabel(),
+            CompiledAt = entry.SignedAt ?? clock.GetUtcNow(),
+            ReportJson = entry.Json!,
+            Number = entry.Number,
+            SignedPdf = entry.Pdf,
+        };
+        return new IssuedReport(entry.Number, Email(rollupPeriod, entry), $"{body.Id}_{rollupPeriod.Period}.eml", forward);
     }
 
     /// <summary>Reminds the communes that have sent nothing for a period yet, each at most once per offset; returns who was reminded.</summary>
@@ -82,8 +74,8 @@ public sealed class RollupDelivery(
         HashSet<string> reported;
         using (var connection = database.Open())
             reported = new RollupQueries(connection).Current(period).Select(r => r.CommuneId).ToHashSet(StringComparer.Ordinal);
-        var reminded = new List<string>();
         var due = rollupPeriod.Communes.AdjustedDueDate.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var reminders = new List<Reminder>();
         foreach (var commune in setup.Communes.Where(c => !reported.Contains(c.Id)))
         {
             // "UBND xã Bình Chương": the unit's kind is lower-case after UBND.
@@ -93,7 +85,6 @@ public sealed class RollupDelivery(
                 _logger.LogWarning("{Commune} has not reported {Period}, but {Body} has no contact for it (communeContacts)", commune.Id, period, body.Id);
                 continue;
             }
-            if (ledger.ReminderSent(body.Id, period, commune.Id, offsetDays)) continue;
             var message = new MimeMessage();
             message.From.Add(new MailboxAddress(body.Name, options.Value.Smtp.From));
             message.To.Add(new MailboxAddress(committee, email));
@@ -101,49 +92,33 @@ public sealed class RollupDelivery(
             message.Subject = offsetDays > 0
                 ? $"Đôn đốc: {committee} chưa gửi báo cáo chuyển đổi số kỳ {period} (hạn {due})"
                 : $"Nhắc hạn: báo cáo chuyển đổi số kỳ {period} hạn ngày {due}";
-            message.Body = new TextPart("plain")
-            {
-                Text = offsetDays > 0
-                    ? $"Kính gửi {committee},\n\nĐến nay {body.Name} chưa nhận được báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} của {committee} (hạn {due}). Đề nghị gửi báo cáo ngay.\n\n{body.Name}"
-                    : $"Kính gửi {committee},\n\nBáo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} hạn ngày {due}. Đề nghị gửi đúng hạn.\n\n{body.Name}",
-            };
-            // Recorded only once the server accepted it; a refused send is logged and not recorded.
-            var (sent, _, _, reply) = await SendEmailAsync(message, $"reminder_{body.Id}_{period}_{commune.Id.Replace('#', '-')}_{offsetDays:+0;-0;0}.eml", cancellationToken);
-            if (!sent)
-            {
-                _logger.LogWarning("Reminder of {Body} {Period} to {Commune} not sent: {Reply}", body.Id, period, commune.Id, reply);
-                continue;
-            }
-            if (!ledger.RecordReminder(body.Id, period, commune.Id, offsetDays, email, clock.GetUtcNow())) continue;
-            reminded.Add(commune.Id);
+            message.Body = ReportEmail.ReminderBody(
+            [
+                $"Kính gửi {committee},",
+                offsetDays > 0
+                    ? $"Đến nay {body.Name} chưa nhận được báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} của {committee} (hạn {due}). Đề nghị gửi báo cáo ngay."
+                    : $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số kỳ {period} hạn ngày {due}. Đề nghị gửi đúng hạn.",
+                body.Name,
+            ]);
+            reminders.Add(new Reminder(commune.Id, email, message, $"reminder_{body.Id}_{period}_{commune.Id.Replace('#', '-')}_{offsetDays:+0;-0;0}.eml"));
         }
-        return reminded;
+        return await loop.RemindAsync(body.Id, period, offsetDays, reminders, cancellationToken);
     }
 
-    private MimeMessage Email(RollupOutputs outputs, string recipient)
+    private MimeMessage Email(RollupPeriod period, RegisterEntry entry)
     {
         var body = setup.Body;
-        var period = outputs.Report.Period;
+        var recipient = body.HigherLevel.Email;
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(body.Name, options.Value.Smtp.From));
         message.To.Add(new MailboxAddress(body.HigherLevel.Name, recipient));
-        message.Subject = $"Báo cáo tổng hợp kết quả thực hiện chuyển đổi số {ReportText.PeriodText(period.Communes)} của các xã, phường - {body.Name}";
-        message.MessageId = ReportEmail.MessageId(body.Id, period.Period, recipient);
-        var builder = new BodyBuilder { HtmlBody = outputs.Html, TextBody = ReportEmail.PlainText(outputs.Html) };
-        builder.Attachments.Add(RollupProducer.FileName(outputs.Report, "docx"), outputs.Docx, ContentType.Parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+        message.Subject = $"Báo cáo tổng hợp kết quả thực hiện chuyển đổi số {ReportText.PeriodText(period.Communes)} của các xã, phường - {body.Name} (Số {entry.Number})";
+        // A correction is another document: another Message-ID, so a receiver that drops repeats keeps it.
+        message.MessageId = ReportEmail.MessageId(body.Id, entry.ReplacesId is null ? period.Period : $"{entry.Period}.{entry.Year}.{entry.Sequence}", recipient);
+        var builder = new BodyBuilder { HtmlBody = entry.Html, TextBody = ReportEmail.PlainText(entry.Html!) };
+        builder.Attachments.Add($"{body.Id}_{period.Period}.pdf", entry.Pdf!, new ContentType("application", "pdf"));
+        builder.Attachments.Add($"{body.Id}_{period.Period}.docx", entry.Docx!, ContentType.Parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
         message.Body = builder.ToMessageBody();
         return message;
-    }
-
-    private async Task<(bool Sent, bool Permanent, int Attempts, string? Error)> SendEmailAsync(MimeMessage email, string fileName, CancellationToken cancellationToken)
-    {
-        var smtp = options.Value.Smtp;
-        if (!smtp.IsConfigured)
-        {
-            await ReportEmail.WriteToPickupAsync(email, options.Value.PickupDirectory, fileName, cancellationToken);
-            return (true, false, 1, null);
-        }
-        var result = await new SmtpReportSender(smtp, loggers.CreateLogger<SmtpReportSender>(), clock).SendAsync(email, cancellationToken);
-        return (result.Sent, result.Permanent, result.Attempts, result.LastReply);
     }
 }

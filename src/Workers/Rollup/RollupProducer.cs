@@ -1,6 +1,7 @@
 using ChuyenDoiSo.Reporting.Render;
 using ChuyenDoiSo.Reporting.Rollup;
 using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Deliver;
 
 namespace ChuyenDoiSo.Workers.Rollup;
 
@@ -21,6 +22,18 @@ public sealed class RollupProducer(RollupSetup setup, HubDatabase database)
     {
         var document = RollupDocument.Build(report, new RenderOptions(issueDate));
         return new RollupOutputs(report, DocxReportRenderer.Render(document, issueDate), HtmlReportRenderer.Render(document), RollupJsonRenderer.Render(report));
+    }
+
+    /// <summary>
+    /// The roll-up compiled now and rendered as the register issues it (with its number and signature list): the JSON is
+    /// what the forward carries (RollupForward), so a resend forwards what was issued.
+    /// </summary>
+    public RenderedReport Issuable(string period, RenderOptions options)
+    {
+        RollupReport report;
+        using (var connection = database.Open()) report = setup.Compile(connection, period);
+        var document = RollupDocument.Build(report, options);
+        return new RenderedReport(document, DocxReportRenderer.Render(document, options.IssueDate), HtmlReportRenderer.Render(document), RollupForward.Render(report));
     }
 
     public static string FileName(RollupReport report, string extension) => $"{report.Body.Id}_{report.Period.Period}.{extension}";

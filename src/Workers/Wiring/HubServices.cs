@@ -97,6 +97,7 @@ public static class HubServices
         builder.Services.AddSingleton<ReportRegistrar>();
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
+        builder.Services.AddSingleton<DeliveryLoop>();
         builder.Services.AddSingleton<DeliveryService>();
         builder.Services.AddSingleton<RollupDelivery>();
         return builder;

@@ -495,6 +495,11 @@ public sealed class CliDemoTests : CliTest
         var codes = Dapper.SqlMapper.Query<string>(connection, "SELECT DISTINCT json_extract(r.value, '$.code') FROM rejections j, json_each(j.reasons_json) r").ToList();
         Assert.NotEmpty(codes);
         Assert.DoesNotContain("in_future", codes);
+        // Every report of the replayed year went through the register on its due date: numbered in the order of those dates.
+        var (_, january) = await Signing.PdfTools.RunAsync("pdftotext", Path.Combine(output, "binh-chuong-2026", "binh-chuong-2026_2026-01.pdf"), "-");
+        var (_, year) = await Signing.PdfTools.RunAsync("pdftotext", Path.Combine(output, "binh-chuong-2026", "binh-chuong-2026_2026-FY.pdf"), "-");
+        Assert.Contains("Số: 01/BC-UBND", january, StringComparison.Ordinal);
+        Assert.Contains("Số: 12/BC-UBND", year, StringComparison.Ordinal);
     }
 
     [Fact]

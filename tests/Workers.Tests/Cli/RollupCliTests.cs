@@ -14,6 +14,16 @@ public sealed class RollupCliTests : CliTest
         Assert.Contains("48 files", demo.Stdout, StringComparison.Ordinal);
         Assert.Equal(48, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026")).Length);
         Assert.Equal(12, Directory.GetFiles(Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026"), "*.pdf").Length);
+        // Each roll-up issued through the register on its due date (Q1 after January and February) and signed twice.
+        var q1Pdf = Path.Combine(Data, "demo", "higher", "demo-quang-ngai-2026", "demo-quang-ngai-2026_2026-Q1.pdf");
+        Assert.Contains("Số: 03/BC-SKHCN", (await Signing.PdfTools.RunAsync("pdftotext", q1Pdf, "-")).Output, StringComparison.Ordinal);
+        var (validations, sigs) = await Signing.PdfTools.PdfSigAsync(q1Pdf);
+        Assert.True(validations is ["Signature is Valid.", "Signature is Valid."], sigs);
+        // compile --format pdf gives back the issued roll-up, byte for byte.
+        var compiled = Path.Combine(Data, "compiled-q1.pdf");
+        var pdf = await Hub("compile", "--level", "higher", "--body", "demo-quang-ngai-2026", "--period", "2026-Q1", "--format", "pdf", "--out", compiled);
+        Assert.True(pdf.ExitCode == 0, pdf.ToString());
+        Assert.Equal(await File.ReadAllBytesAsync(q1Pdf), await File.ReadAllBytesAsync(compiled));
 
         var run = await Hub("compile", "--level", "higher", "--body", "demo-quang-ngai-2026", "--period", "2026-Q1", "--format", "json");
 

@@ -1,6 +1,7 @@
 using ChuyenDoiSo.Reporting.Compile;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Render;
+using ChuyenDoiSo.Reporting.Signing;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Workers.Signing;
 using ChuyenDoiSo.Workers.Wiring;
@@ -26,7 +27,9 @@ public sealed class PdfSigningTests(ITestOutputHelper output) : IDisposable
         using var connection = database.Open();
         var report = ReportCompiler.Compile(connection, catalog, plan, "2026-Q1");
         var document = ReportDocument.Build(report, new RenderOptions(new DateOnly(2026, 11, 20), "01/BC-UBND", Signatures: signatures));
-        var (pdf, placement) = PdfReportRenderer.RenderBytes(document);
+        // Both text appearances, as ReportSigning.Texts draws them for these tests' certificates (which have no images).
+        var texts = new SignatureTexts(SignatureAppearance.TextLines(plan.Signer.Name, Now), SignatureAppearance.TextLines("UBND xã Bình Chương", Now));
+        var (pdf, placement) = PdfReportRenderer.RenderBytes(document, new PdfRenderSettings { SignatureTexts = texts });
         return (pdf, placement, plan);
     }
 
@@ -65,6 +68,81 @@ public sealed class PdfSigningTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["Nguyễn Văn Chủ Tịch", "UBND xã Bình Chương"], checks.Select(c => c.Subject));
         // The first signature covers exactly the revision it signed: the original bytes plus its own update.
         Assert.True(signed.AsSpan(0, pdf.Length).SequenceEqual(pdf));
+    }
+
+    [Fact]
+    public async Task RenderAndSign_withoutImages_drawsNameAndTimeInTheEmbeddedSerif_soVietnameseLettersSurvive()
+    {
+        var catalog = PlanCatalog.LoadFolder(TestPaths.Seeds);
+        var plan = catalog.Find("binh-chuong-2026")!;
+        var database = new HubDatabase(_data.Combine("appearance.db"));
+        database.Migrate();
+        ReportDocument document;
+        using (var connection = database.Open())
+            document = ReportDocument.Build(ReportCompiler.Compile(connection, catalog, plan, "2026-Q1"), new RenderOptions(new DateOnly(2026, 11, 20), "01/BC-UBND"));
+        var signers = Signers();
+
+        var signed = await ReportSigning.RenderAndSignAsync(document, signers, Now, CancellationToken.None);
+
+        var file = _data.Combine("appearance.pdf");
+        await File.WriteAllBytesAsync(file, signed);
+        var (validations, sigs) = await PdfTools.PdfSigAsync(file);
+        Assert.True(validations is ["Signature is Valid.", "Signature is Valid."], sigs);
+        // Every font embedded, and no standard Helvetica left (the old appearance folded the name to ASCII in it).
+        var (_, fonts) = await PdfTools.RunAsync("pdffonts", file);
+        output.WriteLine(fonts);
+        var rows = fonts.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.Contains("Liberation Serif", row, StringComparison.Ordinal));
+        Assert.All(rows, row => Assert.Matches(@"\s(CID TrueType)\s+Identity-H\s+yes\s+yes\s+yes\s", row));
+        // What each widget shows, read back from its box alone (72 dpi: pdftotext's pixels are the layout's points).
+        var (_, placement) = PdfReportRenderer.RenderBytes(document, new PdfRenderSettings { SignatureTexts = ReportSigning.Texts(signers, document.SignerName, Now) });
+        async Task<string> TextIn(PdfSharp.Drawing.XRect box)
+        {
+            var page = (placement.PageIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string I(double v) => ((int)Math.Round(v)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var (_, text) = await PdfTools.RunAsync("pdftotext", "-r", "72", "-f", page, "-l", page, "-x", I(box.X), "-y", I(box.Y), "-W", I(box.Width), "-H", I(box.Height), file, "-");
+            return text;
+        }
+        var signerText = await TextIn(placement.SignerBox);
+        output.WriteLine(signerText);
+        Assert.Contains(plan.Signer.Name, signerText, StringComparison.Ordinal);
+        Assert.Contains("2026-11-20T09:00:00+07:00", signerText, StringComparison.Ordinal);
+        var sealText = await TextIn(placement.SealBox);
+        output.WriteLine(sealText);
+        Assert.Contains("Bình Chương", sealText, StringComparison.Ordinal);
+        Assert.Contains("2026-11-20T09:00:00+07:00", sealText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderAndSign_sameReportSameInstant_givesTheSameBytes_withXmpIdsFromTheContent()
+    {
+        var catalog = PlanCatalog.LoadFolder(TestPaths.Seeds);
+        var plan = catalog.Find("binh-chuong-2026")!;
+        var database = new HubDatabase(_data.Combine("same.db"));
+        database.Migrate();
+        ReportDocument Document(string number)
+        {
+            using var connection = database.Open();
+            return ReportDocument.Build(ReportCompiler.Compile(connection, catalog, plan, "2026-Q1"), new RenderOptions(new DateOnly(2026, 11, 20), number));
+        }
+        var signers = Signers();
+
+        var first = await ReportSigning.RenderAndSignAsync(Document("01/BC-UBND"), signers, Now, CancellationToken.None);
+        var again = await ReportSigning.RenderAndSignAsync(Document("01/BC-UBND"), signers, Now, CancellationToken.None);
+        var other = await ReportSigning.RenderAndSignAsync(Document("02/BC-UBND"), signers, Now, CancellationToken.None);
+
+        Assert.True(first.AsSpan().SequenceEqual(again), "the same report signed at the same instant with the same keys differs");
+        static string Xmp(byte[] pdf, string tag)
+        {
+            var text = System.Text.Encoding.Latin1.GetString(pdf);
+            var at = text.IndexOf($"<xmpMM:{tag}>uuid:", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"no xmpMM:{tag}");
+            return text.Substring(at + tag.Length + 13, 36);
+        }
+        Assert.Equal(Xmp(first, "DocumentID"), Xmp(again, "DocumentID"));
+        Assert.NotEqual(Xmp(first, "DocumentID"), Xmp(other, "DocumentID"));
+        Assert.NotEqual(Xmp(first, "InstanceID"), Xmp(other, "InstanceID"));
     }
 
     [Fact]
