@@ -104,7 +104,36 @@ public sealed class DashboardPages(
             body.Append("</tr>");
         }
         body.Append("</table>");
+        LateList(body, plan, matrix);
         return Page("Ma trận nộp báo cáo", "/matrix", body.ToString());
+    }
+
+    /// <summary>
+    /// The departments that are late or have not sent, each with the address of its own portal form for that period
+    /// (Hub:Http:PublicUrl), which the office can pass on by phone or Zalo; the latest period first.
+    /// </summary>
+    private void LateList(StringBuilder body, Plan plan, SubmissionMatrixView matrix)
+    {
+        var late = matrix.Periods.Reverse()
+            .SelectMany(p => matrix.Departments.Select(d => matrix.Cell(d, p.Period)))
+            .Where(c => c is { Status: "late" or "missing" })
+            .Select(c => c!)
+            .ToList();
+        body.Append("<h2>Bộ phận trễ hạn hoặc chưa nộp</h2>");
+        if (late.Count == 0)
+        {
+            body.Append("<p id=\"late-list\">Không có bộ phận nào trễ hạn hoặc chưa nộp.</p>");
+            return;
+        }
+        body.Append("<table id=\"late-list\"><tr><th>Kỳ</th><th>Bộ phận</th><th>Tình trạng</th><th>Email</th><th>Biểu mẫu báo cáo của bộ phận</th></tr>");
+        foreach (var cell in late)
+        {
+            var department = plan.FindDepartment(cell.Department);
+            var link = Wiring.PortalLinks.Form(options.Http, plan.Id, cell.Period);
+            body.Append($"<tr data-department=\"{E(cell.Department)}\" data-period=\"{E(cell.Period)}\"><td>{E(cell.Period)}</td><td title=\"{E(cell.Department)}\">{E(department?.Name ?? cell.Department)}</td>" +
+                        $"<td class=\"{cell.Status}\">{E(StatusLabel(cell.Status))}</td><td>{E(department?.Email)}</td><td><a class=\"portal-link\" href=\"{E(link)}\">{E(link)}</a></td></tr>");
+        }
+        body.Append("</table>");
     }
 
     /// <summary>A plan's leads, coordinators, timeframes and targets, each with its source; an assumed one is marked.</summary>

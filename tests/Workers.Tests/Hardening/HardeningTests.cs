@@ -230,4 +230,23 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("khong-co-2026", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, known.StatusCode);
     }
+
+    [Fact]
+    public async Task Matrix_listsTheLateAndMissingDepartments_withTheirPortalFormUnderThePublicUrl()
+    {
+        var port = TestNetwork.FreePort();
+        await using var hub = HubProcess.Start(_folder.Path, Environment(("Hub__Http__Urls", $"http://127.0.0.1:{port}"), ("Hub__Http__PublicUrl", "https://cds.binhchuong.example/")), "run");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // Tam Phước's 2023 year is over and nothing was sent: every department is missing for every period.
+        var page = await (await hub.GetWhenListeningAsync(http, "matrix?plan=tam-phuoc-2023")).Content.ReadAsStringAsync();
+
+        var list = page[page.IndexOf("id=\"late-list\"", StringComparison.Ordinal)..];
+        Assert.Contains("data-period=\"2023-FY\"", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://cds.binhchuong.example/portal/tam-phuoc-2023/2023-FY\"", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://cds.binhchuong.example/portal/tam-phuoc-2023/2023-01\"", list, StringComparison.Ordinal);
+        Assert.Contains("Chưa nộp", list, StringComparison.Ordinal);
+        // Latest period first: the annual report before January's.
+        Assert.True(list.IndexOf("2023-FY", StringComparison.Ordinal) < list.IndexOf("/2023-01\"", StringComparison.Ordinal));
+    }
 }
