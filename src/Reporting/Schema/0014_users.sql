@@ -12,13 +12,14 @@ CREATE TABLE users (
 );
 CREATE INDEX ix_users_plan ON users (plan_id, role);
 
--- Who did what to whom, for every action on users and (later) on drafts: one row per action, written after it.
+-- Who did what to whom: actions on users, operator logins locked out (and later on drafts): one row per action, written after it.
 CREATE TABLE audit_log (
     id              INTEGER PRIMARY KEY,
     at              TEXT NOT NULL,   -- UTC ISO-8601
     actor           TEXT NOT NULL,   -- a user name, or 'cli:<os user>' for the command line
     action          TEXT NOT NULL,   -- 'user_added', 'password_changed', …
     target          TEXT NOT NULL,
-    detail          TEXT NULL
+    detail          TEXT NULL,
+    remote_address  TEXT NULL        -- the client's, through configured proxies only (Hub:Http:KnownProxies)
 );
 CREATE INDEX ix_audit_log_at ON audit_log (at);

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using ChuyenDoiSo.Reporting.Operations;
 using ChuyenDoiSo.Reporting.Storage;
 
 namespace ChuyenDoiSo.Reporting.Users;
@@ -27,17 +28,7 @@ public sealed record UserRow
     public DateTimeOffset PasswordChangedAt { get; init; }
 }
 
-/// <summary>One audit log row.</summary>
-public sealed record AuditRow
-{
-    public DateTimeOffset At { get; init; }
-    public required string Actor { get; init; }
-    public required string Action { get; init; }
-    public required string Target { get; init; }
-    public string? Detail { get; init; }
-}
-
-/// <summary>The users table and the audit log rows of what was done to them; instants come from the caller.</summary>
+/// <summary>The users table; what is done to them goes into the audit log; instants come from the caller.</summary>
 public sealed class UserStore(SqliteConnection connection)
 {
     /// <summary>False when the user name is taken (whatever its case).</summary>
@@ -45,7 +36,7 @@ public sealed class UserStore(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction();
         var added = connection.Execute(Sql.Insert, new { userName, planId, role, email, passwordHash, at = DateTimeOffsetHandler.Format(at) }, transaction) == 1;
-        if (added) Audit(at, actor, "user_added", userName, $"{role} of {planId}", transaction);
+        if (added) new AuditLog(connection).Record(at, actor, "user_added", userName, $"{role} of {planId}", transaction: transaction);
         transaction.Commit();
         return added;
     }
@@ -55,7 +46,7 @@ public sealed class UserStore(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction();
         var changed = connection.Execute(Sql.ChangePassword, new { userName, passwordHash, at = DateTimeOffsetHandler.Format(at) }, transaction) == 1;
-        if (changed) Audit(at, actor, "password_changed", userName, null, transaction);
+        if (changed) new AuditLog(connection).Record(at, actor, "password_changed", userName, null, transaction: transaction);
         transaction.Commit();
         return changed;
     }
@@ -67,11 +58,6 @@ public sealed class UserStore(SqliteConnection connection)
         connection.QuerySingleOrDefault<StoredUser>(Sql.Find, new { userName }) is { } r
             ? (new UserRow { UserName = r.UserName, PlanId = r.PlanId, Role = r.Role, Email = r.Email, CreatedAt = r.CreatedAt, PasswordChangedAt = r.PasswordChangedAt }, r.PasswordHash)
             : null;
-
-    public void Audit(DateTimeOffset at, string actor, string action, string target, string? detail, SqliteTransaction? transaction = null) =>
-        connection.Execute(Sql.Audit, new { at = DateTimeOffsetHandler.Format(at), actor, action, target, detail }, transaction);
-
-    public IReadOnlyList<AuditRow> AuditLog(string target) => connection.Query<AuditRow>(Sql.AuditOf, new { target }).AsList();
 
     private sealed class StoredUser
     {
@@ -106,14 +92,6 @@ public sealed class UserStore(SqliteConnection connection)
             SELECT user_name AS UserName, plan_id AS PlanId, role AS Role, email AS Email, created_at AS CreatedAt,
                    password_changed_at AS PasswordChangedAt, password_hash AS PasswordHash
             FROM users WHERE user_name = @userName
-            """;
-
-        public const string Audit = """
-            INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)
-            """;
-
-        public const string AuditOf = """
-            SELECT at AS At, actor AS Actor, action AS Action, target AS Target, detail AS Detail FROM audit_log WHERE target = @target ORDER BY id
             """;
     }
 }

@@ -18,12 +18,18 @@ public static class OperationsEndpoints
     public static WebApplication MapOperations(this WebApplication app)
     {
         var access = app.Services.GetRequiredService<OperatorAccess>();
-        // Reads: open on loopback; from anywhere else only with the operator's credentials. Health stays open for probes.
+        // The client is who the configured proxies say (Hub:Http:KnownProxies), before anything looks at its address. Without
+        // any, no forwarded header is read at all: ASP.NET trusts every sender when both of its lists are empty.
+        if (app.Services.GetRequiredService<Wiring.HubOptions>().Http.KnownProxies.Trim().Length > 0) app.UseForwardedHeaders();
+        // Reads: open to loopback clients only while the hub listens on loopback only; otherwise only with the operator's
+        // credentials, whoever asks. Health stays open for probes.
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/health") && !OperatorAccess.IsLoopback(context) && access.Authenticate(context) is null)
+            if (!context.Request.Path.StartsWithSegments("/health") && !access.IsOpen(context) && access.Authenticate(context) is null)
             {
-                await OperatorAccess.Challenge("the dashboard and /metrics need the operator's credentials from beyond loopback").ExecuteAsync(context);
+                await OperatorAccess.Challenge(access.ListensBeyondLoopback
+                    ? "the hub listens beyond loopback: the dashboard and /metrics need the operator's credentials"
+                    : "the dashboard and /metrics need the operator's credentials from beyond loopback").ExecuteAsync(context);
                 return;
             }
             await next(context);

@@ -12,8 +12,10 @@ namespace ChuyenDoiSo.Workers.Operations;
 /// every action that changes state, the operator's credentials (HTTP Basic) from Hub:Http:Operator are needed.
 /// An action must also come from the dashboard's own origin, so another site cannot make the operator's browser post one.
 /// </summary>
-public sealed class OperatorAccess(HubOptions options)
+public sealed class OperatorAccess(HubOptions options, LoginThrottle throttle, Reporting.Storage.HubDatabase database, TimeProvider clock, ILogger<OperatorAccess> logger)
 {
+    private const string ResultKey = "ChuyenDoiSo.OperatorAccess";
+
     public const string Realm = "ChuyenDoiSo hub operator";
 
     /// <summary>Refuses a configuration that would serve beyond loopback with nobody able to authenticate.</summary>
@@ -45,8 +47,29 @@ public sealed class OperatorAccess(HubOptions options)
 
     public bool IsConfigured => options.Http.Operator.IsConfigured;
 
-    /// <summary>The operator's name when the request carries the configured credentials, else null.</summary>
+    /// <summary>
+    /// True when Kestrel listens on anything but loopback: then every page needs the operator's login whoever asks, since
+    /// behind a reverse proxy on the same host every client would otherwise look like loopback.
+    /// </summary>
+    public bool ListensBeyondLoopback { get; } = Urls(options.Http.Urls).Any(u => !IsLoopbackUrl(u));
+
+    /// <summary>Whether this request may read the dashboard's pages and /metrics without the operator's login.</summary>
+    public bool IsOpen(HttpContext context) => !ListensBeyondLoopback && IsLoopback(context);
+
+    /// <summary>
+    /// The operator's name when the request carries the configured credentials, else null. Throttled like every login
+    /// (<see cref="LoginThrottle"/>): a locked user or address is refused without comparing, and the failure that locks is
+    /// recorded in the audit log with the client's address. Asked twice in one request, it counts once.
+    /// </summary>
     public string? Authenticate(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ResultKey, out var known)) return (string?)known;
+        var result = Check(context);
+        context.Items[ResultKey] = result;
+        return result;
+    }
+
+    private string? Check(HttpContext context)
     {
         var configured = options.Http.Operator;
         if (!configured.IsConfigured) return null;
@@ -63,9 +86,23 @@ public sealed class OperatorAccess(HubOptions options)
         }
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0) return null;
-        var userOk = FixedTimeEquals(decoded[..colon], configured.User!);
+        var user = decoded[..colon];
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        if (throttle.Check(user, address).Locked) return null;
+        var userOk = FixedTimeEquals(user, configured.User!);
         var passwordOk = FixedTimeEquals(decoded[(colon + 1)..], configured.Password!);
-        return userOk && passwordOk ? configured.User : null;
+        if (userOk && passwordOk)
+        {
+            throttle.Succeeded(user);
+            return configured.User;
+        }
+        if (throttle.Failed(user, address))
+        {
+            logger.LogWarning("Operator login for {User} from {Remote} locked for {Minutes} minutes after repeated wrong passwords", user, address, LoginThrottle.Lockout.TotalMinutes);
+            using var connection = database.Open();
+            new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user, "login_locked", "dashboard", $"{LoginThrottle.MaxFailures} wrong passwords in a row", address);
+        }
+        return null;
     }
 
     /// <summary>

@@ -103,6 +103,11 @@ public sealed class HttpOptions
     /// reminders and the dashboard's late list link to the portal under it. Empty: the first of <see cref="Urls"/>.
     /// </summary>
     public string? PublicUrl { get; set; }
+    /// <summary>
+    /// The reverse proxies (IP addresses or CIDR networks, ';'-separated) whose X-Forwarded-For and X-Forwarded-Proto the
+    /// hub believes. Empty (the default): none, not even loopback; the client is the connection's peer.
+    /// </summary>
+    public string KnownProxies { get; set; } = "";
     public OperatorOptions Operator { get; set; } = new();
 
     /// <summary>The base every link a department follows is built on, without a trailing '/'.</summary>

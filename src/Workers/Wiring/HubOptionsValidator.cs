@@ -143,6 +143,9 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
             && (!System.Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var pub) || pub.Scheme is not ("http" or "https") || pub.Host.Length == 0
                 || pub.UserInfo.Length > 0 || pub.Query.Length > 0 || pub.Fragment.Length > 0))
             p.Add($"Hub:Http:PublicUrl \"{Secrets.MaskUri(o.PublicUrl)}\" is not the http(s) address departments reach the hub at; expected e.g. https://cds.example.gov.vn/");
+        foreach (var proxy in o.KnownProxies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!System.Net.IPAddress.TryParse(proxy, out _) && !System.Net.IPNetwork.TryParse(proxy, out _))
+                p.Add($"Hub:Http:KnownProxies \"{proxy}\" is not an IP address or a network; expected e.g. 10.0.0.5 or 10.0.0.0/24 (several separated by ';')");
         if (string.IsNullOrEmpty(o.Operator.User) != string.IsNullOrEmpty(o.Operator.Password))
             p.Add("Hub:Http:Operator:User and Hub:Http:Operator:Password must be set together");
     }

@@ -21,6 +21,20 @@ public static class OperationsServices
         OperatorAccess.Validate(options.Http);
         builder.WebHost.UseUrls(OperatorAccess.Urls(options.Http.Urls).ToArray());
         builder.Services.AddSingleton<OperatorAccess>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        // Behind a reverse proxy the client is the one the configured proxies name, and only they: ASP.NET's default trust
+        // of loopback is cleared, so a forged X-Forwarded-For from anywhere else changes nothing.
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in options.Http.KnownProxies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address)) o.KnownProxies.Add(address);
+                else o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+            }
+        });
         builder.Services.AddSingleton<ErrorQueueBroker>();
         builder.Services.AddSingleton<DashboardPages>();
         builder.Services.AddHostedService<QueueDepthMonitor>();

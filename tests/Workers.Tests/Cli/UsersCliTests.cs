@@ -42,7 +42,7 @@ public sealed class UsersCliTests : IDisposable
             Assert.DoesNotContain(Password, hash, StringComparison.Ordinal);
             Assert.True(PasswordHash.Verify(Password, hash));
             Assert.False(PasswordHash.Verify(Password + "x", hash));
-            var audit = Assert.Single(store.AuditLog("vanphong.bc"));
+            var audit = Assert.Single(new Reporting.Operations.AuditLog(connection).For("vanphong.bc"));
             Assert.Equal("user_added", audit.Action);
             Assert.StartsWith("cli:", audit.Actor, StringComparison.Ordinal);
         }
@@ -71,7 +71,7 @@ public sealed class UsersCliTests : IDisposable
             var hash = store.Find("chutich")!.Value.PasswordHash;
             Assert.True(PasswordHash.Verify("một mật khẩu mới hơn", hash));
             Assert.False(PasswordHash.Verify(Password, hash));
-            Assert.Equal(["user_added", "password_changed"], store.AuditLog("chutich").Select(a => a.Action));
+            Assert.Equal(["user_added", "password_changed"], new Reporting.Operations.AuditLog(connection).For("chutich").Select(a => a.Action));
         }
     }
 

@@ -60,6 +60,7 @@ public sealed class HardeningTests : IDisposable
     [InlineData("Hub__Http__Urls", "http://127.0.0.1:port", "Hub:Http:Urls")]
     [InlineData("Hub__Http__PublicUrl", "cds.example.gov.vn", "Hub:Http:PublicUrl")]
     [InlineData("Hub__Http__PublicUrl", "ftp://cds.example.gov.vn/", "Hub:Http:PublicUrl")]
+    [InlineData("Hub__Http__KnownProxies", "10.0.0.5;the-proxy", "Hub:Http:KnownProxies")]
     [InlineData("Hub__Http__Operator__User", "ops", "Hub:Http:Operator")]
     [InlineData("Hub__Data", "", "Hub:Data")]
     public async Task Run_exitsTwoWithOneLineNamingTheSetting_whenASettingCannotWork(string variable, string value, string setting)

@@ -89,4 +89,46 @@ public sealed class OperationsStartTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
         Assert.Contains("Tổng quan", await authenticated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    private static HttpRequestMessage Get(string path, string user, string password, string? forwardedFor = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return request;
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "203.0.113.7")]
+    [InlineData("", "127.0.0.1")]
+    public async Task Run_wantsTheOperatorsLoginFromLoopbackToo_whenListeningBeyondIt_andLocksTheSixthTry_auditedWithTheClientTheProxiesName(string knownProxies, string audited)
+    {
+        var port = TestNetwork.FreePort();
+        var environment = Environment($"http://0.0.0.0:{port}");
+        environment["Hub__Http__Operator__User"] = "vanhanh";
+        environment["Hub__Http__Operator__Password"] = "đúng-mật-khẩu";
+        environment["Hub__RabbitMq__AccountSecret"] = "a-secret-of-this-test";
+        environment["Hub__Http__KnownProxies"] = knownProxies;
+        await using var hub = HubProcess.Start(_folder.Path, environment, "run");
+        // A loopback client, as a reverse proxy on the same machine is.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        using var live = await hub.GetWhenListeningAsync(http, "health/live");
+
+        using var anonymous = await http.GetAsync("");
+        using var right = await http.SendAsync(Get("", "vanhanh", "đúng-mật-khẩu"));
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await http.SendAsync(Get("metrics", "vanhanh", "sai-" + i, forwardedFor: "203.0.113.7"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using var sixth = await http.SendAsync(Get("", "vanhanh", "đúng-mật-khẩu", forwardedFor: "203.0.113.7"));
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, sixth.StatusCode);
+        using var connection = new Reporting.Storage.HubDatabase(_folder.Combine("data", "hub.db")).Open();
+        var locked = Assert.Single(new Reporting.Operations.AuditLog(connection).For("dashboard"));
+        Assert.Equal(("vanhanh", "login_locked", audited), (locked.Actor, locked.Action, locked.RemoteAddress));
+    }
 }
