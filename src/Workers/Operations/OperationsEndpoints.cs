@@ -21,7 +21,9 @@ public static class OperationsEndpoints
         // Reads: open on loopback; from anywhere else only with the operator's credentials. Health stays open for probes.
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/health") && !OperatorAccess.IsLoopback(context) && access.Authenticate(context) is null)
+            // The department portal has its own login (a department's credentials), never the operator's.
+            if (!context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(Wiring.PortalLinks.Root)
+                && !OperatorAccess.IsLoopback(context) && access.Authenticate(context) is null)
             {
                 await OperatorAccess.Challenge("the dashboard and /metrics need the operator's credentials from beyond loopback").ExecuteAsync(context);
                 return;

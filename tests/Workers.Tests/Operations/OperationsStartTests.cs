@@ -73,6 +73,8 @@ public sealed class OperationsStartTests : IDisposable
         var environment = Environment($"http://{address}:{port}");
         environment["Hub__Http__Operator__User"] = "vanhanh";
         environment["Hub__Http__Operator__Password"] = "secret";
+        // Beyond loopback the hub refuses the built-in account secret (issue 12).
+        environment["Hub__RabbitMq__AccountSecret"] = "ops-start-test-secret";
         await using var hub = HubProcess.Start(_folder.Path, environment, "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
