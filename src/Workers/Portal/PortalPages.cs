@@ -40,7 +40,10 @@ public static class PortalPages
         ul{padding-left:1.2rem}
         """;
 
-    public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    /// <summary>Vietnamese stays readable in the page source; &lt;, &gt;, &amp;, quotes and the rest HTML needs are still encoded.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public static string E(string? text) => Encoder.Encode(text ?? "");
 
     public static string Day(DateOnly date) => date.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
 
