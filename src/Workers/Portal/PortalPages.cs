@@ -30,7 +30,7 @@ public static class PortalPages
         label{display:block;font-weight:600;margin:.35rem 0 .15rem;font-size:.95rem}
         input,select,textarea{width:100%;max-width:100%;font:inherit;padding:.45rem;border:1px solid #8d96a3;border-radius:4px;background:#fff}
         textarea{min-height:5.5rem;resize:vertical}
-        .row{display:flex;flex-wrap:wrap;gap:.5rem}.row>div{flex:1 1 7rem;min-width:0}
+        .row{display:flex;flex-wrap:wrap;gap:.5rem}.row>div{flex:1 1 5.5rem;min-width:0}
         button,.button{display:inline-block;font:inherit;padding:.55rem 1rem;background:#0b4f8a;color:#fff;border:0;border-radius:4px;text-decoration:none;cursor:pointer}
         button.link{background:none;padding:0;text-decoration:underline}
         .error{color:#b3261e;font-size:.9rem;margin:.2rem 0}.errors{border-left:5px solid #b3261e}
@@ -132,7 +132,7 @@ public static class PortalPages
             var code = i.Indicator.Code;
             var last = i.Last is { } l ? (l.Numerator is not null ? $"{DepartmentForm.Text(l.Numerator)}/{DepartmentForm.Text(l.Denominator)}" : DepartmentForm.Text(l.Value)) : null;
             formBody.Append($"<fieldset class=\"card\" data-indicator=\"{E(code)}\"><legend>{Role(i.Role)} <strong>{E(code)}</strong></legend><div>{E(i.Indicator.Name)}</div>")
-                .Append($"<div class=\"muted\">Đơn vị tính: {E(i.Indicator.Unit)} · Mục tiêu năm: {E(i.Indicator.Target.ToString())}{(i.Indicator.Target.Text is { } t ? $" ({E(t)})" : "")}")
+                .Append($"<div class=\"muted\">Đơn vị tính: {E(i.Indicator.Unit)} · Mục tiêu năm: {E(i.Indicator.Target.ToString())}{(i.Indicator.Target.Text is { } t && t != i.Indicator.Target.ToString() ? $" ({E(t)})" : "")}")
                 .Append(last is null ? "" : $" · Lần báo cáo trước: {E(last)}").Append("</div><div class=\"row\">")
                 .Append(Input($"ind.{code}.value", i.TakesCounts ? "Giá trị (%)" : "Giá trị"));
             if (i.TakesCounts) formBody.Append(Input($"ind.{code}.numerator", "Tử số", "numeric")).Append(Input($"ind.{code}.denominator", "Mẫu số", "numeric"));

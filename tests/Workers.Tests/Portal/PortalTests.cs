@@ -55,6 +55,10 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
             document.getElementById('narrative.results').value = 'Đã số hóa hồ sơ <script>alert(1)</script>';
             """);
         await chromium.ScreenshotAsync(Path.Combine(Artifacts, "form.png"));
+        // The whole form is a long strip; the phone's screen at the filled indicator is what a person sees.
+        await chromium.EvaluateAsync("window.scrollTo(0, document.querySelector(\"[data-indicator='12']\").getBoundingClientRect().top + window.scrollY - 8)");
+        var screen = await chromium.SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        await File.WriteAllBytesAsync(Path.Combine(Artifacts, "form-screen.png"), Convert.FromBase64String((string)screen["data"]!));
         await chromium.ClickAndWaitForLoadAsync("#submit");
 
         var outcome = (string?)await chromium.EvaluateAsync("document.getElementById('outcome')?.dataset.outcome");
