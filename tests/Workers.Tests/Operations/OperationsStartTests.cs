@@ -90,6 +90,10 @@ public sealed class OperationsStartTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
         Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
         Assert.Contains("Tổng quan", await authenticated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The department portal has its own login: its pages answer without the operator's credentials.
+        using var portal = await http.GetAsync("portal/login");
+        Assert.Equal(HttpStatusCode.OK, portal.StatusCode);
+        Assert.Contains("Đăng nhập", await portal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> WaitForAsync(HttpClient http, string path, HubProcess hub)

@@ -132,6 +132,33 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task Portal_sessionCookieIsHttpOnlyAndSameSiteStrict_andTheDepartmentComesFromIt()
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = hub.BaseUri };
+        using var page = await http.GetAsync("portal/login");
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("cds_portal_af=", StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "portal/login")
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", PortalClient.Token(await page.Content.ReadAsStringAsync())), new("user", User("TRUONG_HOC")), new("password", Password("TRUONG_HOC"))]),
+        };
+        request.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+        using var login = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var session = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("cds_portal=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("httponly", session, StringComparison.Ordinal);
+        Assert.Contains("samesite=strict", session, StringComparison.Ordinal);
+        Assert.Contains("path=/portal", session, StringComparison.Ordinal);
+        // Plain HTTP on loopback: not Secure (SameAsRequest); behind HTTPS it would be.
+        Assert.DoesNotContain("secure", session.Replace("samesite", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("samesite=strict", antiforgery.ToLowerInvariant(), StringComparison.Ordinal);
+        // Without the cookie, the form is the login page's business.
+        using var anonymous = await http.GetAsync($"portal/{Plan}/2026-FY");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Equal($"/portal/login?returnUrl=%2Fportal%2F{Plan}%2F2026-FY", anonymous.Headers.Location!.ToString());
+    }
+
+    [Fact]
     public async Task Portal_refusesAPostWithoutAnAntiforgeryToken_andSendsNothing()
     {
         using var client = hub.Client();
