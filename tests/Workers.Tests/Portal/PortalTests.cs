@@ -223,6 +223,29 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task Portal_sendsAFilledWorkbook_andListsABrokenOnesProblemsByCell_sendingNothingOfIt()
+    {
+        using var client = hub.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(User("TTCUDV"), Password("TTCUDV"))).Status);
+        var token = PortalClient.Token((await client.GetAsync($"portal/{Plan}/2026-FY")).Html);
+        var path = Path.Combine(hub.Folder, "ttcudv.xlsx");
+        await File.WriteAllBytesAsync(path, await client.BytesAsync($"portal/{Plan}/2026-FY/workbook"));
+
+        string cell;
+        using (var fill = new Workbooks.WorkbookFill(path)) cell = fill.Set("Chỉ tiêu", "Mã", "15", "Giá trị", "nhiều");
+        var broken = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", token, await File.ReadAllBytesAsync(path), "ttcudv.xlsx");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.Status);
+        Assert.Contains($"data-cell=\"{cell}\"", broken.Html, StringComparison.Ordinal);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM receipts r JOIN rejections x ON x.id = r.rejection_id WHERE x.department = 'TTCUDV'"));
+
+        using (var fill = new Workbooks.WorkbookFill(path)) fill.Set("Chỉ tiêu", "Mã", "15", "Giá trị", 70);
+        var sent = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", token, await File.ReadAllBytesAsync(path), "ttcudv.xlsx");
+        Assert.True(sent.Status == HttpStatusCode.SeeOther, sent.Html);
+        Assert.Contains("data-outcome=\"accepted\"", (await client.GetAsync(sent.Location!.ToString())).Html, StringComparison.Ordinal);
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM submissions WHERE department = 'TTCUDV' AND period = '2026-FY' AND json_extract(indicators_json, '$[0].code') = '15'"));
+    }
+
+    [Fact]
     public async Task Accounts_rotatesOneDepartmentsPassword_andThePortalTakesOnlyTheNewOne()
     {
         var before = await Summary();
