@@ -92,14 +92,17 @@ public sealed class BrokerAccounts
     public BrokerUser Hub => Settings.Hub;
     public IReadOnlyList<DepartmentAccount> Departments { get; }
 
-    public static BrokerAccounts For(IEnumerable<Plan> plans, BrokerSettings settings)
+    /// <param name="generations">Each department's password generation (hub.db's department_credentials, counted up by
+    /// `accounts --rotate`); a department not listed is at generation 0.</param>
+    public static BrokerAccounts For(IEnumerable<Plan> plans, BrokerSettings settings, IReadOnlyDictionary<(string Plan, string Department), int>? generations = null)
     {
         var departments = plans
             .SelectMany(p => p.Departments.Select(d => (Plan: p.Id, d.Code)))
             .Select(x =>
             {
                 var user = UserName(x.Plan, x.Code);
-                return new DepartmentAccount(x.Plan, x.Code, user, PasswordFor(settings.AccountSecret, user), Exchange, user);
+                var generation = generations?.GetValueOrDefault((x.Plan, x.Code)) ?? 0;
+                return new DepartmentAccount(x.Plan, x.Code, user, PasswordFor(settings.AccountSecret, user, generation), Exchange, user);
             })
             .ToList();
         var clash = departments.FirstOrDefault(d => d.User == settings.Hub.Name);
@@ -111,9 +114,13 @@ public sealed class BrokerAccounts
     /// <summary>The broker user and routing key of a department; the hub splits it at the last dot.</summary>
     public static string UserName(string planId, string departmentCode) => $"{planId}.{departmentCode}";
 
-    /// <summary>The first 24 characters of base64url(HMAC-SHA256(secret, user name)): 144 bits, safe in a URI without escaping.</summary>
-    public static string PasswordFor(string secret, string user) =>
-        Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(user)))[..24];
+    /// <summary>
+    /// The first 24 characters of base64url(HMAC-SHA256(secret, user name)): 144 bits, safe in a URI without escaping.
+    /// After a rotation (<paramref name="generation"/> above 0) the user name is followed by "#generation", so one
+    /// department's password changes and nobody else's does; generation 0 is the password as it always was.
+    /// </summary>
+    public static string PasswordFor(string secret, string user, int generation = 0) =>
+        Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(generation == 0 ? user : $"{user}#{generation.ToString(System.Globalization.CultureInfo.InvariantCulture)}")))[..24];
 
     /// <summary>
     /// RabbitMQ's rabbit_password_hashing_sha256: base64(salt + SHA-256(salt + UTF-8 password)) with a 4-byte salt.

@@ -14,9 +14,14 @@ public static class BenchCommand
         transport.AcceptOnlyFromAmong("inmemory", "rabbitmq");
         var rollup = new Option<bool>("--rollup") { Description = "Roll up N communes with 28 indicators each for one period instead; prints time and memory per N" };
         var communes = new Option<string>("--communes") { Description = "With --rollup: comma-separated numbers of communes, run in increasing order", DefaultValueFactory = _ => "100,1000,5000" };
-        var command = new Command("bench", "Push updates through the pipeline and compile every report; prints updates per second and compile time") { count, transport, rollup, communes };
+        var portal = new Option<bool>("--portal") { Description = "Department sessions on the portal instead: log in and submit the form against an in-process `run` on the embedded default; prints p50/p95 of the form page and of submit-to-receipt" };
+        var sessions = CliSupport.WholeNumber("--sessions", "With --portal: concurrent department sessions", 200, 1, 10_000);
+        var rounds = CliSupport.WholeNumber("--rounds", "With --portal: submits per session", 3, 1, 1_000);
+        var command = new Command("bench", "Push updates through the pipeline and compile every report; prints updates per second and compile time") { count, transport, rollup, communes, portal, sessions, rounds };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(portal))
+                return await Workers.Bench.PortalBench.RunAsync(parse, parse.GetValue(sessions), parse.GetValue(rounds), cancellationToken);
             if (parse.GetValue(rollup))
             {
                 var sizes = new List<int>();

@@ -1,23 +1,39 @@
 using System.CommandLine;
 using ChuyenDoiSo.Workers.Operations;
+using ChuyenDoiSo.Workers.Portal;
 using ChuyenDoiSo.Workers.Wiring;
+using Microsoft.AspNetCore.Builder;
 
 namespace ChuyenDoiSo.Workers.Cli;
 
 /// <summary>run: the unattended host.</summary>
 public static class RunCommand
 {
+    /// <summary>
+    /// The hub `run` serves: every service, the operator's HTTP surface and the department portal. `bench --portal`
+    /// builds the same one in-process. Refuses (exit 2, one line) to start with the built-in account secret where it matters.
+    /// </summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
+        builder.AddOperations();
+        builder.AddPortal();
+        if (Portal.AccountSecretCheck.Problem(builder.Configuration, HubOptionsReader.Read(builder.Configuration)) is { } problem)
+            throw new UserException(problem);
+        var app = builder.Build();
+        app.MapOperations();
+        app.MapPortal();
+        return app;
+    }
+
     public static Command Run()
     {
         var command = new Command("run", "Run the hub unattended: store department updates from the bus; at each deadline compile and send the report; remind late departments");
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = CliSupport.CreateWebBuilder(parse, LogLevel.Information);
-            builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
-            builder.AddOperations();
             var higher = HubOptionsReader.Read(builder.Configuration).IsHigherLevel;
-            await using var app = builder.Build();
-            app.MapOperations();
+            await using var app = Build(builder);
             var options = CliSupport.Options(app.Services);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChuyenDoiSo.Hub");
             // A certificate that cannot sign stops the start, not the first deadline (exit 2, one line naming the setting).

@@ -25,7 +25,9 @@ public static class OperationsEndpoints
         // credentials, whoever asks. Health stays open for probes.
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/health") && !access.IsOpen(context) && access.Authenticate(context) is null)
+            // The department portal has its own login (a department's credentials), never the operator's.
+            if (!context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(Wiring.PortalLinks.Root)
+                && !access.IsOpen(context) && access.Authenticate(context) is null)
             {
                 await OperatorAccess.Challenge(access.ListensBeyondLoopback
                     ? "the hub listens beyond loopback: the dashboard and /metrics need the operator's credentials"

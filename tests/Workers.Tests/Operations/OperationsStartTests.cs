@@ -73,6 +73,8 @@ public sealed class OperationsStartTests : IDisposable
         var environment = Environment($"http://{address}:{port}");
         environment["Hub__Http__Operator__User"] = "vanhanh";
         environment["Hub__Http__Operator__Password"] = "secret";
+        // Beyond loopback the hub refuses the built-in account secret (issue 12).
+        environment["Hub__RabbitMq__AccountSecret"] = "ops-start-test-secret";
         await using var hub = HubProcess.Start(_folder.Path, environment, "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -88,6 +90,10 @@ public sealed class OperationsStartTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
         Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
         Assert.Contains("Tổng quan", await authenticated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The department portal has its own login: its pages answer without the operator's credentials.
+        using var portal = await http.GetAsync("portal/login");
+        Assert.Equal(HttpStatusCode.OK, portal.StatusCode);
+        Assert.Contains("Đăng nhập", await portal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static HttpRequestMessage Get(string path, string user, string password, string? forwardedFor = null)
