@@ -41,7 +41,6 @@ public static class PortalServices
             o.Cookie.Path = PortalLinks.Root;
             o.FormFieldName = PortalPages.TokenField;
         });
-        builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<DepartmentLogin>();
         builder.Services.AddSingleton<PortalSubmitter>();
         return builder;
