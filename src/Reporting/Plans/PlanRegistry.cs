@@ -33,12 +33,25 @@ public sealed class PlanRegistry
     {
         _folder = folder;
         _current = PlanCatalog.LoadFolder(folder);
-        _files = PlanFiles(folder).ToDictionary(f => f, f =>
+        _files = new Dictionary<string, (string Hash, Plan? Plan)>(StringComparer.Ordinal);
+        var loaded = new List<PlanChange>();
+        foreach (var file in PlanFiles(folder))
         {
-            var hash = Hash(File.ReadAllBytes(f));
-            return (hash, _current.Plans.FirstOrDefault(p => PlanValidator.Load(f).Plan?.Id == p.Id));
-        }, StringComparer.Ordinal);
+            var bytes = File.ReadAllBytes(file);
+            var hash = Hash(bytes);
+            var json = System.Text.Encoding.UTF8.GetString(bytes);
+            var plan = PlanValidator.Parse(file, json).Plan is { } parsed ? _current.Plans.FirstOrDefault(p => p.Id == parsed.Id) : null;
+            _files[file] = (hash, plan);
+            if (plan is not null) loaded.Add(new PlanChange(PlanChange.Added, file, plan.Id, hash, []) { Json = json });
+        }
+        Loaded = loaded;
     }
+
+    /// <summary>
+    /// The plans as this registry first loaded them (file, hash and the very bytes read), so the version store records
+    /// what is in force, not whatever the file holds by the time it looks.
+    /// </summary>
+    public IReadOnlyList<PlanChange> Loaded { get; }
 
     public PlanCatalog Current => Volatile.Read(ref _current);
 

@@ -33,14 +33,11 @@ public sealed class PlanVersionStore(HubDatabase database)
     /// <summary>Records the plans a hub starts with as versions first seen now (an unchanged file adds nothing).</summary>
     public void RecordCurrent(PlanRegistry registry, DateTimeOffset at)
     {
-        foreach (var file in PlanRegistry.PlanFiles(registry.Folder))
-        {
-            var bytes = File.ReadAllBytes(file);
-            var json = System.Text.Encoding.UTF8.GetString(bytes);
-            if (PlanValidator.Parse(file, json) is not { IsValid: true, Plan: { } plan }) continue;
-            using var connection = database.Open();
-            connection.Execute(Sql.InsertVersion, new { planId = plan.Id, hash = PlanRegistry.Hash(bytes), file, json, at = DateTimeOffsetHandler.Format(at) });
-        }
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        foreach (var plan in registry.Loaded)
+            connection.Execute(Sql.InsertVersion, new { planId = plan.PlanId, hash = plan.Hash, file = plan.File, json = plan.Json, at = DateTimeOffsetHandler.Format(at) }, tx);
+        tx.Commit();
     }
 
     /// <summary>The plan as it was at an instant: the latest version first seen at or before it, else the earliest; null if none stored.</summary>

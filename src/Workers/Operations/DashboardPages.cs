@@ -250,9 +250,12 @@ public sealed class DashboardPages(
         return Page("Cập nhật bị từ chối", "/rejections", body.ToString());
     }
 
-    public async Task<string> ErrorsAsync(string? done, CancellationToken cancellationToken)
+    /// <param name="requestToken">The antiforgery token every action form carries (IAntiforgery, for this request).</param>
+    public async Task<string> ErrorsAsync(string? done, string? requestToken, CancellationToken cancellationToken)
     {
         var body = new StringBuilder();
+        // The page's token, once, also when the queue is empty and there is no form (a script or a test posts with it).
+        body.Append($"<template id=\"antiforgery\">{Portal.PortalPages.Token(requestToken)}</template>");
         if (done is not null) body.Append($"<p class=\"done\" id=\"done\">{E(done)}</p>");
         if (!errors.IsAvailable)
         {
@@ -267,10 +270,10 @@ public sealed class DashboardPages(
             foreach (var group in view.Groups)
             {
                 body.Append($"<div class=\"group\" id=\"group-{E(group.Key)}\"><p><strong>{E(group.Messages.Count)} tin</strong> — lý do <code>{E(group.Reason)}</code>, ngoại lệ <code>{E(group.ExceptionType)}</code>: {E(group.FaultMessage)}</p>");
-                body.Append(ActionForm("redrive", "group", group.Key, "Re-drive cả nhóm")).Append(' ').Append(ActionForm("discard", "group", group.Key, "Discard cả nhóm"));
+                body.Append(ActionForm("redrive", "group", group.Key, "Re-drive cả nhóm", requestToken)).Append(' ').Append(ActionForm("discard", "group", group.Key, "Discard cả nhóm", requestToken));
                 body.Append("<table><tr><th>Mã tin (message id)</th><th>Tài khoản gửi</th><th>Lỗi lúc</th><th>Nội dung (đầu)</th><th>Thao tác</th></tr>");
                 foreach (var message in group.Messages)
-                    body.Append($"<tr data-message=\"{E(message.Key)}\"><td><code>{E(message.Key)}</code></td><td>{E(message.TransportUser)}</td><td>{E(FaultTime(message.FaultAt))}</td><td><pre>{E(message.BodyPreview)}</pre></td><td>{ActionForm("redrive", "message", message.Key, "Re-drive")} {ActionForm("discard", "message", message.Key, "Discard")}</td></tr>");
+                    body.Append($"<tr data-message=\"{E(message.Key)}\"><td><code>{E(message.Key)}</code></td><td>{E(message.TransportUser)}</td><td>{E(FaultTime(message.FaultAt))}</td><td><pre>{E(message.BodyPreview)}</pre></td><td>{ActionForm("redrive", "message", message.Key, "Re-drive", requestToken)} {ActionForm("discard", "message", message.Key, "Discard", requestToken)}</td></tr>");
                 body.Append("</table></div>");
             }
             if (view.Total == 0 && view.Error is null) body.Append("<p id=\"empty\">Không có tin nhắn lỗi.</p>");
@@ -284,8 +287,8 @@ public sealed class DashboardPages(
         return Page("Hàng đợi lỗi (Error queue)", "/errors", body.ToString());
     }
 
-    private static string ActionForm(string action, string field, string key, string label) =>
-        $"<form class=\"inline\" method=\"post\" action=\"/errors/{action}\"><input type=\"hidden\" name=\"{field}\" value=\"{E(key)}\"><button type=\"submit\" class=\"{action}\" data-{action}-{field}=\"{E(key)}\">{E(label)}</button></form>";
+    private static string ActionForm(string action, string field, string key, string label, string? requestToken) =>
+        $"<form class=\"inline\" method=\"post\" action=\"/errors/{action}\">{Portal.PortalPages.Token(requestToken)}<input type=\"hidden\" name=\"{field}\" value=\"{E(key)}\"><button type=\"submit\" class=\"{action}\" data-{action}-{field}=\"{E(key)}\">{E(label)}</button></form>";
 
     private static string? FaultTime(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? Local(at) : text;

@@ -53,7 +53,8 @@ public static class OperationsEndpoints
         app.MapGet("/plan", (DashboardPages pages, string? plan) => pages.PlanView(plan) is { } page ? Results.Content(page, Html) : PlanNotFound("/plan", plan));
         app.MapGet("/deliveries", (DashboardPages pages) => Results.Content(pages.Deliveries(), Html));
         app.MapGet("/rejections", (DashboardPages pages) => Results.Content(pages.Rejections(), Html));
-        app.MapGet("/errors", async (DashboardPages pages, string? done, CancellationToken ct) => Results.Content(await pages.ErrorsAsync(done, ct), Html));
+        app.MapGet("/errors", async (DashboardPages pages, HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, string? done, CancellationToken ct) =>
+            Results.Content(await pages.ErrorsAsync(done, antiforgery.GetAndStoreTokens(http).RequestToken, ct), Html));
         app.MapPost("/errors/redrive", (Delegate)((HttpContext context) => ActAsync(context, "redrive")));
         app.MapPost("/errors/discard", (Delegate)((HttpContext context) => ActAsync(context, "discard")));
         return app;
@@ -75,6 +76,16 @@ public static class OperationsEndpoints
             return OperatorAccess.Challenge("this action needs the operator's credentials");
         if (!OperatorAccess.IsSameOrigin(context))
             return Results.Text("refused: the request does not come from this dashboard", statusCode: StatusCodes.Status403Forbidden);
+        // The form's antiforgery token (from the /errors page), beside the origin check: a POST without it is refused.
+        try
+        {
+            await services.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().ValidateRequestAsync(context);
+        }
+        catch (Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException e)
+        {
+            logger.LogWarning("Operator {Operator}: {Action} refused, antiforgery: {Reason}", @operator, action, e.Message);
+            return Results.Text("refused: the form carries no valid antiforgery token; reload the dashboard page and try again", statusCode: StatusCodes.Status400BadRequest);
+        }
         var broker = services.GetRequiredService<ErrorQueueBroker>();
         if (!broker.IsAvailable)
             return Results.Text("the error queue is only available with RabbitMQ", statusCode: StatusCodes.Status409Conflict);

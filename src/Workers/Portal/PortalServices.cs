@@ -38,7 +38,8 @@ public static class PortalServices
             o.Cookie.Name = "cds_portal_af";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.Cookie.Path = PortalLinks.Root;
+            // The portal's forms and the dashboard's (re-drive, discard) carry the same kind of token.
+            o.Cookie.Path = "/";
             o.FormFieldName = PortalPages.TokenField;
         });
         builder.Services.AddSingleton<DepartmentLogin>();

@@ -25,9 +25,16 @@ public sealed class PlanReloader(
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // The versions the hub starts with are recorded before start-up goes on (since .NET 10 ExecuteAsync runs on the
+    // thread pool, after StartAsync has returned), so no edit or report can come before them.
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         versions.RecordCurrent(registry, clock.GetUtcNow());
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Plans.PollSeconds)), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -102,13 +102,15 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         using var anonymous = await PostAsync(http, "errors/discard", null, null);
         using var wrong = await PostAsync(http, "errors/discard", Basic(OperatorUser, "wrong"), null);
         using var crossSite = await PostAsync(http, "errors/discard", Basic(OperatorUser, OperatorPassword), "http://evil.example");
-        using var allowed = await PostAsync(http, "errors/discard", Basic(OperatorUser, OperatorPassword), BaseUri.GetLeftPart(UriPartial.Authority));
+        using var withoutToken = await PostAsync(http, "errors/discard", Basic(OperatorUser, OperatorPassword), BaseUri.GetLeftPart(UriPartial.Authority));
+        using var allowed = await PostAsync(http, "errors/discard", Basic(OperatorUser, OperatorPassword), BaseUri.GetLeftPart(UriPartial.Authority), await TokenAsync(http));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
         // The operator, from the dashboard's own origin: done (nothing matched), and recorded.
         Assert.Equal(HttpStatusCode.SeeOther, allowed.StatusCode);
         Assert.StartsWith("/errors?done=", allowed.Headers.Location?.OriginalString, StringComparison.Ordinal);
@@ -234,7 +236,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
 
     private async Task<HttpResponseMessage> ActAsync(HttpClient http, string path, string field, string value)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new(field, value)]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new(field, value), new("__RequestVerificationToken", await TokenAsync(http))]) };
         request.Headers.Authorization = Basic(OperatorUser, OperatorPassword);
         request.Headers.Add("Origin", BaseUri.GetLeftPart(UriPartial.Authority));
         return await http.SendAsync(request);
@@ -271,9 +273,15 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, AuthenticationHeaderValue? authorization, string? origin)
+    /// <summary>The antiforgery token of the /errors page; its cookie stays in the client's cookie container.</summary>
+    private static async Task<string> TokenAsync(HttpClient http) =>
+        System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("errors"), @"name=""__RequestVerificationToken"" value=""([^""]+)""").Groups[1].Value;
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, AuthenticationHeaderValue? authorization, string? origin, string? token = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new("group", "000000000000")]) };
+        var fields = new List<KeyValuePair<string, string>> { new("group", "000000000000") };
+        if (token is not null) fields.Add(new("__RequestVerificationToken", token));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = authorization;
         if (origin is not null) request.Headers.Add("Origin", origin);
         return await http.SendAsync(request);
