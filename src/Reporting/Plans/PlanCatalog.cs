@@ -7,7 +7,9 @@ public sealed class PlanCatalog
 {
     private readonly Dictionary<string, Plan> _plans;
     // Every update validated asks for its plan's calendar: compute each plan-year once (plans and holidays are immutable here).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string PlanId, int Year), IReadOnlyList<ReportingPeriod>> _calendars = new();
+    // Keyed by the plan version itself, not its id: a report compiled against an earlier version (in force at its cut-off)
+    // must get that version's calendar, not the current one's.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Plan Plan, int Year), IReadOnlyList<ReportingPeriod>> _calendars = new(new VersionYearComparer());
 
     public PlanCatalog(IEnumerable<Plan> plans, HolidayCalendar holidays, IReadOnlyList<PlanProblem>? warnings = null)
     {
@@ -23,7 +25,14 @@ public sealed class PlanCatalog
     public Plan? Find(string id) => _plans.GetValueOrDefault(id);
 
     public IReadOnlyList<ReportingPeriod> CalendarFor(Plan plan, int? year = null) =>
-        _calendars.GetOrAdd((plan.Id, year ?? plan.Year), key => ReportingCalendar.For(key.Year, plan.EffectiveCalendar, Holidays));
+        _calendars.GetOrAdd((plan, year ?? plan.Year), key => ReportingCalendar.For(key.Year, key.Plan.EffectiveCalendar, Holidays));
+
+    // Plan is a record: value equality would compare its lists by reference anyway, and hashing it walks every field.
+    private sealed class VersionYearComparer : IEqualityComparer<(Plan Plan, int Year)>
+    {
+        public bool Equals((Plan Plan, int Year) x, (Plan Plan, int Year) y) => ReferenceEquals(x.Plan, y.Plan) && x.Year == y.Year;
+        public int GetHashCode((Plan Plan, int Year) obj) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Plan), obj.Year);
+    }
 
     /// <summary>The period with this label, or null; a year far from any plan's (0000, 9999: the calendar would step outside DateOnly) is none.</summary>
     public ReportingPeriod? FindPeriod(Plan plan, string period) =>

@@ -20,7 +20,7 @@ public sealed class HubMetrics
     private readonly Counter<long> _reminders;
     private volatile IReadOnlyList<(string Queue, long Messages)> _queues = [];
 
-    public HubMetrics(IMeterFactory meters, PlanCatalog catalog, TimeProvider clock)
+    public HubMetrics(IMeterFactory meters, PlanRegistry registry, TimeProvider clock)
     {
         var meter = meters.Create(MeterName);
         _updates = meter.CreateCounter<long>("hub.updates", "{update}", "Department updates received, by outcome: accepted, duplicate, conflict, rejected");
@@ -30,7 +30,8 @@ public sealed class HubMetrics
         _reminders = meter.CreateCounter<long>("hub.reminders.sent", "{reminder}", "Reminders sent to departments that had not reported");
         meter.CreateObservableGauge("hub.queue.depth", () => _queues.Select(q => new Measurement<long>(q.Messages, new KeyValuePair<string, object?>("queue", q.Queue))),
             "{message}", "Messages ready in the hub's queues (RabbitMQ only)");
-        meter.CreateObservableGauge("hub.deadline.next", () => NextDeadlines.For(catalog, clock.GetUtcNow())
+        // The registry's current catalogue at each scrape: a plan added or changed while running shows its own deadline.
+        meter.CreateObservableGauge("hub.deadline.next", () => NextDeadlines.For(registry.Current, clock.GetUtcNow())
                 .Select(d => new Measurement<double>(d.Until(clock.GetUtcNow()).TotalSeconds, new KeyValuePair<string, object?>("plan", d.PlanId), new KeyValuePair<string, object?>("period", d.Period.Period))),
             "s", "Seconds until each plan's next report is due to leave");
     }
