@@ -41,13 +41,19 @@ public sealed class PlanVersionStore(HubDatabase database)
     }
 
     /// <summary>The plan as it was at an instant: the latest version first seen at or before it, else the earliest; null if none stored.</summary>
+    /// <remarks>
+    /// One object per stored version: the catalogue caches calendars per plan object, so parsing anew at every compile
+    /// would grow that cache for ever.
+    /// </remarks>
     public Plan? VersionAt(string planId, DateTimeOffset instant)
     {
         using var connection = database.Open();
         var row = connection.QueryFirstOrDefault<VersionRow>(Sql.AtOrBefore, new { planId, at = DateTimeOffsetHandler.Format(instant) })
             ?? connection.QueryFirstOrDefault<VersionRow>(Sql.Earliest, new { planId });
-        return row is null ? null : PlanValidator.Parse(row.File, row.Json).Plan;
+        return row is null ? null : _parsed.GetOrAdd((planId, row.Hash), _ => PlanValidator.Parse(row.File, row.Json).Plan);
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string PlanId, string Hash), Plan?> _parsed = new();
 
     public IReadOnlyList<ChangeRow> Changes()
     {
@@ -55,7 +61,7 @@ public sealed class PlanVersionStore(HubDatabase database)
         return connection.Query<ChangeRow>(Sql.Changes).ToList();
     }
 
-    public sealed record VersionRow(string File, string Json);
+    public sealed record VersionRow(string File, string Json, string Hash);
 
     public sealed record ChangeRow
     {
@@ -77,11 +83,11 @@ public sealed class PlanVersionStore(HubDatabase database)
             INSERT INTO plan_changes (at, plan_id, file, hash, change, problems) VALUES (@at, @planId, @file, @hash, @change, @problems)
             """;
         public const string AtOrBefore = """
-            SELECT file AS File, json AS Json FROM plan_versions
+            SELECT file AS File, json AS Json, hash AS Hash FROM plan_versions
             WHERE plan_id = @planId AND first_seen_at <= @at ORDER BY first_seen_at DESC LIMIT 1
             """;
         public const string Earliest = """
-            SELECT file AS File, json AS Json FROM plan_versions WHERE plan_id = @planId ORDER BY first_seen_at LIMIT 1
+            SELECT file AS File, json AS Json, hash AS Hash FROM plan_versions WHERE plan_id = @planId ORDER BY first_seen_at LIMIT 1
             """;
         public const string Changes = """
             SELECT at AS At, plan_id AS PlanId, file AS File, hash AS Hash, change AS Change, problems AS Problems

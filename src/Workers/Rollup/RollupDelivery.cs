@@ -21,7 +21,7 @@ namespace ChuyenDoiSo.Workers.Rollup;
 /// have sent nothing. The sending, the ledger, the metrics and the logs are the <see cref="DeliveryLoop"/>'s.
 /// </summary>
 public sealed class RollupDelivery(
-    RollupSetup setup,
+    RollupSetupSource source,
     RollupProducer producer,
     ReportRegistrar registrar,
     SigningSetup signing,
@@ -31,6 +31,9 @@ public sealed class RollupDelivery(
     TimeProvider clock,
     ILoggerFactory loggers)
 {
+    // The setup for the plans in force at each call (plans change while the hub runs).
+    private RollupSetup setup => source.Current;
+
     private readonly ILogger _logger = loggers.CreateLogger<RollupDelivery>();
 
     /// <summary>"/BC-SKHCN": the body's document code after the number.</summary>

@@ -9,8 +9,11 @@ namespace ChuyenDoiSo.Workers.Rollup;
 public sealed record RollupOutputs(RollupReport Report, byte[] Docx, string Html, string Json);
 
 /// <summary>Compiles the higher body's roll-up for a period from the stored commune reports and renders it: DOCX, HTML and JSON.</summary>
-public sealed class RollupProducer(RollupSetup setup, HubDatabase database)
+public sealed class RollupProducer(RollupSetupSource source, HubDatabase database)
 {
+    // The setup for the plans in force at each call (plans change while the hub runs).
+    private RollupSetup setup => source.Current;
+
     public RollupOutputs Produce(string period, DateOnly issueDate)
     {
         RollupReport report;

@@ -43,7 +43,8 @@ public static class HubServices
         builder.Services.AddSingleton(BrokerIdentity.From(options));
         builder.Services.AddSingleton<Operations.HubMetrics>();
         // Loaded on first use: a commune-level hub never reads the catalogue or a higher body.
-        builder.Services.AddSingleton(sp => RollupSetup.Load(options.ResolveSeeds(), options.Higher.Id, sp.GetRequiredService<PlanCatalog>()));
+        builder.Services.AddSingleton<Rollup.RollupSetupSource>();
+        builder.Services.AddTransient(sp => sp.GetRequiredService<Rollup.RollupSetupSource>().Current);
         builder.Services.AddSingleton<CommuneReportStore>();
         builder.Services.AddSingleton<RollupProducer>();
         return builder;

@@ -47,5 +47,7 @@ public sealed class PlanVersionStoreTests : IDisposable
         store.Record(change, start.AddMinutes(1));
         Assert.Equal("Tên đã sửa sau khi nạp", store.VersionAt(PlanId, start.AddMinutes(2))!.Indicators[0].Name);
         Assert.Equal(loaded, store.VersionAt(PlanId, start.AddYears(-1))!.Indicators[0].Name);
+        // The same version is the same object each time (the catalogue's calendar cache is keyed by it).
+        Assert.Same(store.VersionAt(PlanId, start), store.VersionAt(PlanId, start.AddSeconds(30)));
     }
 }
