@@ -19,7 +19,18 @@ public static class DashboardHtml
     ];
 
     /// <summary>HTML-encodes a value; null shows as a dash.</summary>
-    public static string E(string? value) => value is null ? "—" : WebUtility.HtmlEncode(value);
+    public static string E(string? value) => value is null ? "—" : Encode(value);
+
+    /// <summary>
+    /// Text for a dashboard page: markup characters encoded, and a control character (a department may send one) shown as
+    /// its code, \u0001, never written raw into the page (the portal's HtmlEncoder writes it as a character reference).
+    /// </summary>
+    private static string Encode(string text)
+    {
+        if (text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
+            text = string.Concat(text.Select(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r') ? $"\\u{(int)c:x4}" : c.ToString()));
+        return WebUtility.HtmlEncode(text);
+    }
 
     public static string E(long value) => value.ToString("N0", Vietnamese);
 

@@ -250,4 +250,35 @@ public sealed class HardeningTests : IDisposable
         // Latest period first: the annual report before January's.
         Assert.True(list.IndexOf("2023-FY", StringComparison.Ordinal) < list.IndexOf("/2023-01\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Rejections_showDepartmentWrittenTextEncoded_whenAnUpdateCarriesHostileText()
+    {
+        const string Hostile = "<script>alert(\"x\")</script>\"'&<img src=x onerror=alert(1)>";
+        var file = _folder.Combine("hostile.json");
+        File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            messageId = Guid.NewGuid(),
+            planId = "binh-chuong-2026",
+            department = Hostile,
+            period = "2026-Q1\u0001" + Hostile,
+            submittedBy = Hostile,
+            indicators = new[] { new { code = Hostile, value = 1 } },
+        }));
+        var ingested = await HubProgram.RunAsync(_folder.Path, Environment(), TimeSpan.FromMinutes(2), "ingest", "--file", file);
+        Assert.True(ingested.ExitCode != 0, ingested.ToString()); // the update was rejected, and said so
+        var port = TestNetwork.FreePort();
+        await using var hub = HubProcess.Start(_folder.Path, Environment(("Hub__Http__Urls", $"http://127.0.0.1:{port}")), "run");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        var rejections = await (await hub.GetWhenListeningAsync(http, "rejections")).Content.ReadAsStringAsync();
+
+        // The rejection is on the page, encoded: no tag of the department's survives, no raw control character either.
+        Assert.Contains("&lt;script&gt;", rejections, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", rejections, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", rejections, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\u0001', rejections);
+        Assert.Contains("2026-Q1\\u0001&lt;script&gt;", rejections, StringComparison.Ordinal);
+        Assert.Contains("&quot;&#39;&amp;", rejections, StringComparison.Ordinal);
+    }
 }
