@@ -210,6 +210,7 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
         var notAWorkbook = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", token, "planId,department\n"u8.ToArray(), "report.xlsx");
         var own = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", token, await client.BytesAsync($"portal/{Plan}/2026-FY/workbook"), "CA.xlsx");
         var noToken = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", "forged", theirs, "VHXH.xlsx");
+        var macro = await client.PostFileAsync($"portal/{Plan}/2026-FY/workbook", token, MacroEnabled(await client.BytesAsync($"portal/{Plan}/2026-FY/workbook")), "CA.xlsm");
 
         Assert.Equal(HttpStatusCode.Forbidden, impersonation.Status);
         Assert.Contains("mạo danh", impersonation.Html, StringComparison.Ordinal);
@@ -219,6 +220,8 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
         Assert.Equal(HttpStatusCode.UnprocessableEntity, own.Status);
         Assert.Contains("nothing is filled in", own.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, noToken.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, macro.Status);
+        Assert.Contains("macro-enabled", macro.Html, StringComparison.Ordinal);
         Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM submissions WHERE department = 'CA'") + Scalar("SELECT COUNT(*) FROM rejections WHERE department = 'CA'"));
     }
 
@@ -276,5 +279,15 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The same workbook saved as macro-enabled (.xlsm content type), as Excel would with a macro in it.</summary>
+    private static byte[] MacroEnabled(byte[] workbook)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(workbook);
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(stream, true))
+            document.ChangeDocumentType(DocumentFormat.OpenXml.SpreadsheetDocumentType.MacroEnabledWorkbook);
+        return stream.ToArray();
     }
 }
