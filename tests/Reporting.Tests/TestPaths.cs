@@ -36,6 +36,21 @@ public static class TestPaths
         }
     }
 
+    /// <summary>
+    /// A copy of seeds/ (its JSON files and holidays/, with higher/ when asked) in <paramref name="destination"/>, for tests
+    /// that edit plans as an office would; returns the folder.
+    /// </summary>
+    public static string CopySeeds(string destination, bool higher = false)
+    {
+        foreach (var folder in higher ? new[] { "", "holidays", "higher" } : ["", "holidays"])
+        {
+            Directory.CreateDirectory(Path.Combine(destination, folder));
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Seeds, folder), "*.json"))
+                File.Copy(file, Path.Combine(destination, folder, Path.GetFileName(file)));
+        }
+        return destination;
+    }
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -11,14 +11,7 @@ public sealed class PlanVersionStoreTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private string CopySeeds()
-    {
-        var seeds = Path.Combine(_db.Folder, "seeds");
-        Directory.CreateDirectory(Path.Combine(seeds, "holidays"));
-        foreach (var file in Directory.EnumerateFiles(TestPaths.Seeds, "*.json")) File.Copy(file, Path.Combine(seeds, Path.GetFileName(file)));
-        foreach (var file in Directory.EnumerateFiles(TestPaths.Holidays, "*.json")) File.Copy(file, Path.Combine(seeds, "holidays", Path.GetFileName(file)));
-        return seeds;
-    }
+    private string CopySeeds() => TestPaths.CopySeeds(Path.Combine(_db.Folder, "seeds"));
 
     [Fact]
     public void RecordCurrent_storesTheVersionLoaded_evenWhenTheFileChangedSince()

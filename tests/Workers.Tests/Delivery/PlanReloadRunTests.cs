@@ -19,13 +19,7 @@ public sealed class PlanReloadRunTests : IDisposable
     [Fact]
     public async Task Run_picksUpAnAddedPlan_keepsItWhenBroken_andDropsItWhenRemoved_withoutARestart()
     {
-        var seeds = _folder.Combine("seeds");
-        foreach (var dir in new[] { "", "holidays" })
-        {
-            Directory.CreateDirectory(Path.Combine(seeds, dir));
-            foreach (var seed in Directory.EnumerateFiles(Path.Combine(TestPaths.Seeds, dir), "*.json"))
-                File.Copy(seed, Path.Combine(seeds, dir, Path.GetFileName(seed)));
-        }
+        var seeds = TestPaths.CopySeeds(_folder.Combine("seeds"));
         var port = TestNetwork.FreePort();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -18,14 +18,7 @@ public sealed class PlanReloadTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private string CopySeeds()
-    {
-        var seeds = _data.Combine("seeds");
-        Directory.CreateDirectory(Path.Combine(seeds, "holidays"));
-        foreach (var file in Directory.EnumerateFiles(TestPaths.Seeds, "*.json")) File.Copy(file, Path.Combine(seeds, Path.GetFileName(file)));
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.Seeds, "holidays"), "*.json")) File.Copy(file, Path.Combine(seeds, "holidays", Path.GetFileName(file)));
-        return seeds;
-    }
+    private string CopySeeds() => TestPaths.CopySeeds(_data.Combine("seeds"));
 
     private static void Edit(string file, Action<JsonObject> change)
     {

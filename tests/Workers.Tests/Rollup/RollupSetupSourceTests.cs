@@ -20,13 +20,7 @@ public sealed class RollupSetupSourceTests : IDisposable
     [Fact]
     public void RollupSetup_followsTheRegistry_andABrokenFitKeepsThePreviousSetup()
     {
-        var seeds = _data.Combine("seeds");
-        foreach (var dir in new[] { "", "holidays", "higher" })
-        {
-            Directory.CreateDirectory(Path.Combine(seeds, dir));
-            foreach (var seed in Directory.EnumerateFiles(Path.Combine(TestPaths.Seeds, dir), "*.json"))
-                File.Copy(seed, Path.Combine(seeds, dir, Path.GetFileName(seed)));
-        }
+        var seeds = TestPaths.CopySeeds(_data.Combine("seeds"), higher: true);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration["Hub:Data"] = _data.Path;
         builder.Configuration["Hub:Seeds"] = seeds;
