@@ -130,8 +130,20 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public IReadOnlyList<DepartmentReceiptRow> Receipts(string planId, string period) => connection.Query<DepartmentReceiptRow>(Sql.Receipts, new { planId, period }).AsList();
 
+    /// <summary>
+    /// Reports whose draft is out and not approved (awaiting), and those of them whose send time passed with nothing sent
+    /// (overdue: the ledger holds them as awaiting_approval).
+    /// </summary>
+    public (long Awaiting, long Overdue) Counts() => connection.QuerySingle<(long, long)>(Sql.Counts);
+
     private static class Sql
     {
+        public const string Counts = """
+            SELECT (SELECT COUNT(*) FROM approvals WHERE state <> 'approved'),
+                   (SELECT COUNT(*) FROM (SELECT DISTINCT d.plan_id, d.period FROM deliveries d
+                                          LEFT JOIN approvals a ON a.plan_id = d.plan_id AND a.period = d.period
+                                          WHERE d.status = 'awaiting_approval' AND COALESCE(a.state, 'draft') <> 'approved'))
+            """;
         private const string Columns = """
             plan_id AS PlanId, period AS Period, state AS State, draft_compiled_at AS DraftCompiledAt, ready_by AS ReadyBy,
             ready_at AS ReadyAt, approved_by AS ApprovedBy, approved_at AS ApprovedAt
