@@ -21,6 +21,23 @@ public sealed record DeliveryRow
 /// <summary>The delivery ledger: one row per plan, period, recipient and channel; opened before a send and closed after.</summary>
 public sealed class DeliveryLedger(HubDatabase database)
 {
+    /// <summary>The send time came and the report, which needs approval, was not approved: nothing left (schema 0015).</summary>
+    public const string AwaitingApproval = "awaiting_approval";
+
+    /// <summary>
+    /// Records that a report due on a channel was held for approval: the row is created, or an unsent one marked; a row
+    /// already sent stays as it is (false). Approval later claims the row with <see cref="Begin"/> like any unsent one.
+    /// </summary>
+    public bool Hold(string planId, string period, string recipient, string channel, DateTimeOffset dueAt, string messageId)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction(deferred: false);
+        connection.Execute(Sql.Insert, new { planId, period, recipient, channel, dueAt = DateTimeOffsetHandler.Format(dueAt), messageId }, tx);
+        var held = connection.Execute(Sql.MarkAwaiting, new { planId, period, recipient, channel }, tx) == 1;
+        tx.Commit();
+        return held;
+    }
+
     /// <summary>
     /// Claims a delivery for sending: creates the row, or takes an existing one that is not sent (or any, to resend).
     /// Returns null when it was already sent and no resend is asked.
@@ -107,6 +124,10 @@ public sealed class DeliveryLedger(HubDatabase database)
             """;
         public const string Find = "SELECT " + Columns + " FROM deliveries WHERE plan_id = @planId AND period = @period AND recipient = @recipient AND channel = @channel";
         public const string MarkSending = "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = @Id";
+        public const string MarkAwaiting = """
+            UPDATE deliveries SET status = 'awaiting_approval'
+            WHERE plan_id = @planId AND period = @period AND recipient = @recipient AND channel = @channel AND status <> 'sent'
+            """;
         public const string MarkSent = "UPDATE deliveries SET status = 'sent', sent_at = @sentAt, last_error = NULL WHERE id = @id";
         public const string MarkFailed = "UPDATE deliveries SET status = @status, last_error = @error WHERE id = @id AND status <> 'sent'";
         public const string All = "SELECT " + Columns + " FROM deliveries ORDER BY due_at, plan_id, period, channel";

@@ -8,7 +8,7 @@ namespace ChuyenDoiSo.Reporting.Deliver;
 public sealed record DeliveryStandingRow(string PlanId, string Period, string Channel, string Recipient, DateTimeOffset DueAt, string Status, DateTimeOffset? SentAt, long Attempts, string? LastError)
 {
     /// <summary>What an operator must look at: due and not sent, failed, waiting for another try, or left mid-send.</summary>
-    public bool NeedsAttention => Status is DeliveryStanding.NotSent or "failed" or "pending" or "sending";
+    public bool NeedsAttention => Status is DeliveryStanding.NotSent or "failed" or "pending" or "sending" or DeliveryLedger.AwaitingApproval;
 }
 
 /// <summary>What should have gone out and what did, from the schedule and the ledger. Pure: "now" is an input.</summary>

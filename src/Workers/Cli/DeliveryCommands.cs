@@ -26,7 +26,7 @@ public static class DeliveryCommands
             var fromAt = Date(parse.GetValue(from), "--from") is { } f ? HubTime.At(f, TimeOnly.MinValue) : (DateTimeOffset?)null;
             var toAt = Date(parse.GetValue(to), "--to") is { } t ? HubTime.At(t, TimeOnly.MaxValue) : (DateTimeOffset?)null;
             if (fromAt > toAt) throw new UserException($"--from {parse.GetValue(from)} is after --to {parse.GetValue(to)}; expected --from on or before --to");
-            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt);
+            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt, ApprovalReminderLead());
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(items.Select(i => new
@@ -43,7 +43,7 @@ public static class DeliveryCommands
             }
             Console.Write(CliSupport.Table(["at (local)", "kind", "plan", "period", "channel", "recipient"],
                 items.Select(i => (IReadOnlyList<string>)[HubTime.LocalDateTime(i.At).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                    i.Kind == ScheduledItem.Reminder ? $"reminder {i.ReminderOffsetDays:+0;-0;0}d" : "report", i.PlanId, i.Period, i.Channel, i.Recipient])));
+                    i.Kind == ScheduledItem.Reminder ? $"reminder {i.ReminderOffsetDays:+0;-0;0}d" : i.Kind, i.PlanId, i.Period, i.Channel, i.Recipient])));
             return 0;
         });
         return command;
@@ -145,6 +145,12 @@ public static class DeliveryCommands
             Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
         return outcomes.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
     }
+
+    /// <summary>Hub:Approval:ReminderHours from the program's appsettings.json and Hub__* variables, without building a host (which would create the data folder).</summary>
+    private static TimeSpan ApprovalReminderLead() =>
+        HubOptionsReader.Bind(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().Build()).Approval.ReminderLead;
 
     private static DateOnly? Date(string? text, string option) =>
         text is null ? null

@@ -6,7 +6,8 @@ namespace ChuyenDoiSo.Workers.Cli;
 /// </summary>
 public static class PasswordInput
 {
-    public static string Read(string prompt)
+    /// <param name="confirm">Ask twice on a terminal (a new password); false for a login (approve, review).</param>
+    public static string Read(string prompt, bool confirm = true)
     {
         string password;
         if (Console.IsInputRedirected)
@@ -16,7 +17,7 @@ public static class PasswordInput
         else
         {
             password = Ask(prompt + ": ");
-            if (Ask("again: ") != password) throw new UserException("the two passwords differ; nothing changed");
+            if (confirm && Ask("again: ") != password) throw new UserException("the two passwords differ; nothing changed");
         }
         return password;
     }

@@ -19,7 +19,8 @@ public sealed record IssuedReport(string Number, MimeMessage Email, string EmlFi
 /// What differs between a commune's report and a higher body's roll-up: whose report it is (the plan's or the body's id,
 /// which keys the register, the ledger and the message ids), when it is due, where it goes, and how it is issued
 /// (compiled, numbered, rendered, signed and stored, or found in the register). <paramref name="Issue"/> takes
-/// <c>correction</c>: true issues a new number naming the current one.
+/// <c>correction</c>: true issues a new number naming the current one. <paramref name="AwaitingApproval"/>: the report needs
+/// approval and has none, so nothing is issued or sent and each channel's ledger row says <c>awaiting_approval</c>.
 /// </summary>
 public sealed record DeliveryRequest(
     string BodyId,
@@ -27,7 +28,8 @@ public sealed record DeliveryRequest(
     DateTimeOffset DueAt,
     IReadOnlyList<string> Channels,
     string EmailRecipient,
-    Func<bool, CancellationToken, Task<IssuedReport>> Issue);
+    Func<bool, CancellationToken, Task<IssuedReport>> Issue,
+    bool AwaitingApproval = false);
 
 /// <summary>One reminder: whom it reminds (a department's code, a commune's id) and the email that does it.</summary>
 public sealed record Reminder(string Addressee, string Email, MimeMessage Message, string FileName);
@@ -57,6 +59,7 @@ public sealed class DeliveryLoop(
         // One delivery at a time across processes (`run` at a deadline, `deliver` by hand): the ledger row alone cannot
         // tell a send in progress from one a crash left open. The kernel drops the lock when a process dies.
         using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
+        if (request.AwaitingApproval) return Hold(request);
         if (correction)
         {
             // Numbered and stored before any channel is claimed: a crash from here on resumes with this number.
@@ -101,8 +104,26 @@ public sealed class DeliveryLoop(
         return outcomes;
     }
 
+    /// <summary>Never sent unapproved: each channel not sent yet is recorded as awaiting approval, and said in the log.</summary>
+    private List<DeliveryOutcome> Hold(DeliveryRequest request)
+    {
+        var outcomes = new List<DeliveryOutcome>();
+        foreach (var channel in request.Channels)
+        {
+            var recipient = channel == "email" ? request.EmailRecipient : DeliverySchedule.ForwardRecipient;
+            var messageId = channel == "email" ? ReportEmail.MessageId(request.BodyId, request.Period, recipient) : ForwardMessageId(request.BodyId, request.Period).ToString();
+            var held = ledger.Hold(request.BodyId, request.Period, recipient, channel, request.DueAt, messageId);
+            if (held)
+                _logger.LogWarning("Report {Body} {Period} on {Channel} to {Recipient} not sent: it needs approval and has none ({Status})",
+                    request.BodyId, request.Period, channel, recipient, DeliveryLedger.AwaitingApproval);
+            outcomes.Add(new DeliveryOutcome(request.BodyId, request.Period, channel, recipient, held ? DeliveryLedger.AwaitingApproval : "already_sent", 0, null));
+        }
+        return outcomes;
+    }
+
     /// <summary>Sends each reminder not sent before (per body, period, addressee and offset); returns whom it reminded.</summary>
-    public async Task<IReadOnlyList<string>> RemindAsync(string bodyId, string period, int offsetDays, IEnumerable<Reminder> reminders, CancellationToken cancellationToken)
+    /// <param name="countAsReminder">False for notices that are not reminders to departments (a draft to review): hub_reminders_sent_total counts only those.</param>
+    public async Task<IReadOnlyList<string>> RemindAsync(string bodyId, string period, int offsetDays, IEnumerable<Reminder> reminders, CancellationToken cancellationToken, bool countAsReminder = true)
     {
         var reminded = new List<string>();
         foreach (var reminder in reminders)
@@ -118,7 +139,7 @@ public sealed class DeliveryLoop(
             if (!ledger.RecordReminder(bodyId, period, reminder.Addressee, offsetDays, reminder.Email, clock.GetUtcNow())) continue;
             reminded.Add(reminder.Addressee);
         }
-        metrics.RemindersSent(reminded.Count);
+        if (countAsReminder) metrics.RemindersSent(reminded.Count);
         return reminded;
     }
 

@@ -42,7 +42,14 @@ public sealed class DeliveryService(
             var outputs = (await issuer.IssueAsync(plan, period, corrected, ct)).Outputs;
             return new IssuedReport(outputs.Number!, outputs.Email, ReportEmail.FileName(outputs.Report, "eml"),
                 ReportForwarder.Message(outputs, ForwardMessageId(plan.Id, period), clock.GetUtcNow()));
-        }), resend, correction, cancellationToken);
+        }, AwaitingApproval: plan.RequiresApproval && !IsApproved(plan.Id, period)), resend, correction, cancellationToken);
+    }
+
+    /// <summary>Whether the signer approved the period (`approval: required`); a report that needs it is never sent without it.</summary>
+    private bool IsApproved(string planId, string period)
+    {
+        using var connection = database.Open();
+        return new Reporting.Approval.ApprovalStore(connection).Find(planId, period)?.State == Reporting.Approval.ApprovalStates.Approved;
     }
 
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>

@@ -63,7 +63,8 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     {
         if (register.Current(plan.Id, period) is { IsStored: true } issued) return issued.Pdf!;
         var report = producer.Compile(plan, period);
-        return PdfReportRenderer.RenderBytes(ReportDocument.Build(report, new RenderOptions(issueDate))).Pdf;
+        // A plan whose reports need approval: every page of an unissued one says "DỰ THẢO".
+        return PdfReportRenderer.RenderBytes(ReportDocument.Build(report, new RenderOptions(issueDate)), new PdfRenderSettings { Draft = plan.RequiresApproval }).Pdf;
     }
 
     /// <summary>The report in every form, from the register's bytes.</summary>

@@ -20,7 +20,7 @@ public sealed class HubMetrics
     private readonly Counter<long> _reminders;
     private volatile IReadOnlyList<(string Queue, long Messages)> _queues = [];
 
-    public HubMetrics(IMeterFactory meters, PlanRegistry registry, TimeProvider clock)
+    public HubMetrics(IMeterFactory meters, PlanRegistry registry, TimeProvider clock, Reporting.Storage.HubDatabase database)
     {
         var meter = meters.Create(MeterName);
         _updates = meter.CreateCounter<long>("hub.updates", "{update}", "Department updates received, by outcome: accepted, duplicate, conflict, rejected");
@@ -34,6 +34,17 @@ public sealed class HubMetrics
         meter.CreateObservableGauge("hub.deadline.next", () => NextDeadlines.For(registry.Current, clock.GetUtcNow())
                 .Select(d => new Measurement<double>(d.Until(clock.GetUtcNow()).TotalSeconds, new KeyValuePair<string, object?>("plan", d.PlanId), new KeyValuePair<string, object?>("period", d.Period.Period))),
             "s", "Seconds until each plan's next report is due to leave");
+        // Read from hub.db at each scrape: the CLI's `approve` changes them from another process.
+        meter.CreateObservableGauge("hub.reports.awaiting_approval", () => ApprovalCounts(database).Awaiting,
+            "{report}", "Reports of plans with approval: required whose draft is out and not approved yet");
+        meter.CreateObservableGauge("hub.reports.overdue", () => ApprovalCounts(database).Overdue,
+            "{report}", "Reports whose send time passed unsent because they await approval (ledger: awaiting_approval)");
+    }
+
+    private static (long Awaiting, long Overdue) ApprovalCounts(Reporting.Storage.HubDatabase database)
+    {
+        using var connection = database.Open();
+        return new Reporting.Approval.ApprovalStore(connection).Counts();
     }
 
     /// <summary>The outcomes, channels and statuses the counters are documented with (README "Operations").</summary>

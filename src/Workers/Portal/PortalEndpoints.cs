@@ -107,7 +107,18 @@ public static class PortalEndpoints
         var (session, p, refusal) = Resolve(context, plan, period);
         if (refusal is not null) return refusal;
         var form = DepartmentForm.For(session!.Plan, session.Department, p!, LastUpdate(database, session, p!));
-        return Content(PortalPages.Form(session.Who, form, Prefill(form), [], Tokens(context)));
+        return Content(PortalPages.Form(session.Who, form, Prefill(form), [], Tokens(context), returned: Returned(database, session.Plan.Id, p!.Period, session.Department.Code)));
+    }
+
+    /// <summary>The office's latest return of this department's update for the period, while no newer version came (issue 14).</summary>
+    private static Reporting.Approval.ApprovalReturnRow? Returned(HubDatabase database, string planId, string period, string department)
+    {
+        using var connection = database.Open();
+        var store = new Reporting.Approval.ApprovalStore(connection);
+        var latest = store.Returns(planId, period).LastOrDefault(r => r.Department == department);
+        if (latest is null) return null;
+        var received = store.Receipts(planId, period).FirstOrDefault(r => r.Department == department)?.ReceivedAt;
+        return Reporting.Approval.ApprovalWorkflow.IsStillReturned(latest.ReturnedAt, received) ? latest : null;
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, string plan, string period, HubDatabase database, PortalSubmitter submitter, TimeProvider clock)

@@ -103,7 +103,9 @@ public static class PortalPages
     }
 
     /// <summary>The form; <paramref name="values"/> are the inputs to show (pre-filled or as posted), <paramref name="problems"/> by field.</summary>
-    public static string Form(DepartmentIdentity who, DepartmentForm form, IReadOnlyDictionary<string, string> values, IReadOnlyList<(string Field, string Message)> problems, string token, string? uploadProblem = null)
+    /// <param name="returned">The office's comment when it sent this department's update back and no newer one came since.</param>
+    public static string Form(DepartmentIdentity who, DepartmentForm form, IReadOnlyDictionary<string, string> values, IReadOnlyList<(string Field, string Message)> problems, string token, string? uploadProblem = null,
+        Reporting.Approval.ApprovalReturnRow? returned = null)
     {
         var p = form.Period;
         var path = PortalLinks.FormPath(form.Plan.Id, p.Period);
@@ -122,6 +124,8 @@ public static class PortalPages
         body.Append($"<h1>Báo cáo {E(p.Kind.ToVietnamese(p.Period, p.Year))}</h1>")
             .Append($"<p class=\"muted\">{E(form.Department.Name)} — {E(form.Plan.Document.Title)}. Hạn gửi của bộ phận: <strong>{Day(p.DepartmentDueDate)}</strong>; số liệu tính đến hết ngày {Day(p.CutOff)}.</p>")
             .Append($"<p><a href=\"{E(path)}/workbook\" id=\"download\">Tải biểu mẫu Excel</a> · <a href=\"{E(path)}/history\">Lịch sử gửi</a></p>");
+        if (returned is not null)
+            body.Append($"<div class=\"error\" id=\"returned\" role=\"alert\"><p><strong>Văn phòng trả lại báo cáo</strong> lúc {Local(returned.ReturnedAt)}: {E(returned.Comment)}</p><p>Đề nghị rà soát và gửi lại báo cáo kỳ này.</p></div>");
         var formBody = new StringBuilder();
         formBody.Append($"<form method=\"post\" action=\"{E(path)}\" id=\"report\">{Token(token)}");
 

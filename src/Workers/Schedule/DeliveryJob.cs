@@ -10,7 +10,7 @@ namespace ChuyenDoiSo.Workers.Schedule;
 /// second firing (a misfire after a restart, a duplicate trigger) send nothing twice.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DeliveryJob(PlanRegistry registry, DeliveryService delivery, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
+public sealed class DeliveryJob(PlanRegistry registry, DeliveryService delivery, Approval.ApprovalService approvals, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
 {
     private PlanCatalog catalog => registry.Current;
 
@@ -32,6 +32,17 @@ public sealed class DeliveryJob(PlanRegistry registry, DeliveryService delivery,
         {
             logger.LogWarning("Trigger {Trigger} names {Plan} {Period}, which the plans no longer have; nothing sent", context.Trigger.Key, planId, period);
             return;
+        }
+        switch (data.GetString(KindKey))
+        {
+            case ScheduledItem.Draft:
+                var told = await approvals.DraftAsync(plan, period, cancellationToken);
+                logger.LogInformation("Draft of {Plan} {Period} compiled; told {Count}: {Users}", planId, period, told.Count, string.Join(", ", told));
+                return;
+            case ScheduledItem.ApprovalReminder:
+                var reminded = await approvals.RemindAsync(plan, period, cancellationToken);
+                logger.LogInformation("Approval of {Plan} {Period} awaited; reminded {Count}: {Users}", planId, period, reminded.Count, string.Join(", ", reminded));
+                return;
         }
         if (data.GetString(KindKey) == ScheduledItem.Reminder)
         {

@@ -18,7 +18,8 @@ public sealed class ScheduleSync(
     DeliveryLedger ledger,
     DeliveryService delivery,
     TimeProvider clock,
-    ILogger<ScheduleSync> logger) : IHostedService
+    ILogger<ScheduleSync> logger,
+    Microsoft.Extensions.Options.IOptions<Wiring.HubOptions> options) : IHostedService
 {
     // Read at each use: the plans may have been reloaded since.
     private PlanCatalog catalog => registry.Current;
@@ -47,7 +48,7 @@ public sealed class ScheduleSync(
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var wanted = new HashSet<TriggerKey>();
         int added = 0, moved = 0, skipped = 0, removed = 0;
-        foreach (var item in DeliverySchedule.For(catalog, null, null, null).DistinctBy(TriggerName))
+        foreach (var item in DeliverySchedule.For(catalog, null, null, null, options.Value.Approval.ReminderLead).DistinctBy(TriggerName))
         {
             if (item.At < firstStart)
             {

@@ -27,6 +27,8 @@ public sealed class HubOptions
     public SigningOptions Signing { get; set; } = new();
     /// <summary>How often a running hub looks at the plans folder for added, changed or removed plans (Hub:Plans:PollSeconds).</summary>
     public PlansOptions Plans { get; set; } = new();
+    /// <summary>Review and approval of the reports of plans with `approval: required` (Hub:Approval).</summary>
+    public ApprovalOptions Approval { get; set; } = new();
 
     public bool IsHigherLevel => string.Equals(Level, "Higher", StringComparison.OrdinalIgnoreCase);
 
@@ -149,4 +151,22 @@ public sealed class PlansOptions
 {
     /// <summary>Seconds between two looks at the plans folder (hash comparison): a change is live within this time.</summary>
     public int PollSeconds { get; set; } = 30;
+}
+
+/// <summary>The `Hub:Approval` section: how the office and the signer are chased while a report awaits approval.</summary>
+public sealed class ApprovalOptions
+{
+    /// <summary>Hours before the send time at which the office and the signer are reminded of a report not yet approved.</summary>
+    public int ReminderHours { get; set; } = 24;
+
+    public TimeSpan ReminderLead => TimeSpan.FromHours(ReminderHours);
+}
+
+/// <summary>The links into the dashboard's review of a draft, under Hub:Http:PublicUrl (the office and the signer follow them).</summary>
+public static class ReviewLinks
+{
+    /// <summary>/review/{plan}/{period}: the draft as it will be printed and what needs a decision.</summary>
+    public static string ReviewPath(string planId, string period) => $"/review/{Uri.EscapeDataString(planId)}/{Uri.EscapeDataString(period)}";
+
+    public static string Review(HttpOptions http, string planId, string period) => http.PublicBase + ReviewPath(planId, period);
 }

@@ -81,6 +81,8 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
         Root(options, p);
         RabbitMq(options.RabbitMq, p);
         Ingest(options.Ingest, p);
+        if (options.Approval.ReminderHours is <= 0 or > 24 * 30)
+            p.Add($"Hub:Approval:ReminderHours {options.Approval.ReminderHours.ToString(CultureInfo.InvariantCulture)} is out of range; expected 1 to 720 hours before the send time (24 by default)");
         Smtp(options.Smtp, p);
         Forward(options.Forward, p);
         Http(options.Http, p);

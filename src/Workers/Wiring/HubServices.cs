@@ -100,6 +100,7 @@ public static class HubServices
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryLoop>();
         builder.Services.AddSingleton<DeliveryService>();
+        builder.Services.AddSingleton<Approval.ApprovalService>();
         builder.Services.AddSingleton<RollupDelivery>();
         return builder;
     }

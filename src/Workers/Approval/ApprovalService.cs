@@ -1,0 +1,241 @@
+using System.Globalization;
+using ChuyenDoiSo.Reporting.Approval;
+using ChuyenDoiSo.Reporting.Calendar;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Render;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Reporting.Users;
+using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Wiring;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ChuyenDoiSo.Workers.Approval;
+
+/// <summary>An action the acting user may not take (wrong role, wrong plan, wrong password, locked period): said in one sentence.</summary>
+public sealed class ApprovalRefusedException(string message) : Exception(message);
+
+/// <summary>What an approval did: the register's number, and the sends it made now (none when the send time is still ahead).</summary>
+public sealed record ApprovalOutcome(bool AlreadyApproved, string? Number, DateTimeOffset SendAt, IReadOnlyList<DeliveryOutcome> Deliveries);
+
+/// <summary>
+/// Review and approval of a plan's reports (issue 14), for plans with `approval: required`: the draft at the cut-off and
+/// the notice to the office and the signer; their actions, each checked by <see cref="ApprovalWorkflow"/> and kept with who
+/// and when; approval issues the report (number, both signatures) and sends it at once or at the send time, whichever is later.
+/// </summary>
+public sealed class ApprovalService(
+    PlanRegistry registry,
+    HubDatabase database,
+    ReportProducer producer,
+    ReportRegistrar registrar,
+    DeliveryService delivery,
+    DeliveryLoop loop,
+    IOptions<HubOptions> options,
+    TimeProvider clock,
+    ILogger<ApprovalService> logger)
+{
+    /// <summary>The hub itself, in the audit log.</summary>
+    public const string HubActor = "hub";
+
+    private PlanCatalog catalog => registry.Current;
+
+    /// <summary>Compiles the draft (marked DỰ THẢO, no number) and keeps it; false when the period is approved (locked) or the plan needs no approval.</summary>
+    public bool CompileDraft(Plan plan, string period)
+    {
+        if (!plan.RequiresApproval) return false;
+        var report = producer.Compile(plan, period);
+        var pdf = PdfReportRenderer.Render(ReportDocument.Build(report, new RenderOptions(HubTime.LocalDate(clock.GetUtcNow()))), new PdfRenderSettings { Draft = true });
+        using var connection = database.Open();
+        return new ApprovalStore(connection).SaveDraft(plan.Id, period, pdf, clock.GetUtcNow(), HubActor);
+    }
+
+    /// <summary>At the cut-off: the draft, and an email with it and the review link to each office and signer user of the plan.</summary>
+    public async Task<IReadOnlyList<string>> DraftAsync(Plan plan, string period, CancellationToken cancellationToken)
+    {
+        if (!CompileDraft(plan, period))
+        {
+            logger.LogInformation("No draft for {Plan} {Period}: {Why}", plan.Id, period, plan.RequiresApproval ? "approved already" : "the plan needs no approval");
+            return [];
+        }
+        return await NotifyAsync(plan, period, "draft", cancellationToken);
+    }
+
+    /// <summary>Before the send time: the office and the signer reminded again, unless it is approved.</summary>
+    public async Task<IReadOnlyList<string>> RemindAsync(Plan plan, string period, CancellationToken cancellationToken)
+    {
+        if (!plan.RequiresApproval || IsApproved(plan.Id, period)) return [];
+        if (Find(plan.Id, period) is null) CompileDraft(plan, period);
+        return await NotifyAsync(plan, period, "reminder", cancellationToken);
+    }
+
+    public bool IsApproved(string planId, string period) => Find(planId, period)?.State == ApprovalStates.Approved;
+
+    public ApprovalRow? Find(string planId, string period)
+    {
+        using var connection = database.Open();
+        return new ApprovalStore(connection).Find(planId, period);
+    }
+
+    /// <summary>The user, when the password is theirs; else refused (and the attempt recorded).</summary>
+    public UserRow Authenticate(string userName, string password, string planId, string period, string action)
+    {
+        using var connection = database.Open();
+        var found = new UserStore(connection).Find(userName);
+        if (found is { } f && PasswordHash.Verify(password, f.PasswordHash)) return f.User;
+        new ApprovalStore(connection).Refused(planId, period, userName, action, found is null ? "no such user" : "wrong password", clock.GetUtcNow());
+        // The same words whether the user exists or not: a refusal must not tell which user names exist.
+        throw new ApprovalRefusedException($"--user \"{userName}\": unknown user or wrong password");
+    }
+
+    public async Task ReturnDepartmentAsync(Plan plan, string period, UserRow user, string departmentCode, string comment)
+    {
+        var department = plan.FindDepartment(departmentCode)
+            ?? throw new ArgumentException($"--return \"{departmentCode}\" is not a department of {plan.Id}; expected one of {string.Join(", ", plan.Departments.Select(d => d.Code))}");
+        if (string.IsNullOrWhiteSpace(comment) || comment.Length > ApprovalSections.MaxLength)
+            throw new ArgumentException($"--comment must say what to correct, 1 to {ApprovalSections.MaxLength} characters");
+        var state = Decide(plan, period, user, ApprovalAction.ReturnDepartment, "return");
+        using var connection = database.Open();
+        var store = new ApprovalStore(connection);
+        if (store.Receipts(plan.Id, period).All(r => r.Department != department.Code))
+            throw new ArgumentException($"--return \"{department.Code}\" has sent no update for {period}; there is nothing to send back");
+        var id = store.Return(plan.Id, period, department.Code, comment.Trim(), user.UserName, clock.GetUtcNow(), state);
+        await SendReturnAsync(plan, period, department, comment.Trim(), id);
+    }
+
+    public void EditSection(Plan plan, string period, UserRow user, string section, string text)
+    {
+        if (!ApprovalSections.All.Contains(section))
+            throw new ArgumentException($"--edit \"{section}\" is not a section the office writes; expected one of {string.Join(", ", ApprovalSections.All)}");
+        if (text.Length > ApprovalSections.MaxLength) throw new ArgumentException($"--text has {text.Length} characters; expected at most {ApprovalSections.MaxLength}");
+        var state = Decide(plan, period, user, ApprovalAction.EditSection, "edit");
+        using var connection = database.Open();
+        new ApprovalStore(connection).Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state);
+    }
+
+    public void MarkReady(Plan plan, string period, UserRow user)
+    {
+        Decide(plan, period, user, ApprovalAction.MarkReady, "ready");
+        using var connection = database.Open();
+        new ApprovalStore(connection).MarkReady(plan.Id, period, user.UserName, clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The signer approves: the period is locked, the report issued (the register's number, the signer's and the agency's
+    /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends it. A second
+    /// approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went).
+    /// </summary>
+    public async Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken)
+    {
+        var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"--period \"{period}\" is not in plan {plan.Id}'s calendar");
+        var sendAt = HubTime.At(reportingPeriod.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay);
+        var row = Find(plan.Id, period);
+        if (row?.State == ApprovalStates.Approved)
+        {
+            using (var connection = database.Open())
+                new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(plan.Id, period),
+                    $"approved by {row.ApprovedBy} at {row.ApprovedAt:O}");
+            return new ApprovalOutcome(true, null, sendAt, clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : []);
+        }
+        if (row is null && clock.GetUtcNow() < DeliverySchedule.DraftAt(reportingPeriod))
+            throw new ApprovalRefusedException($"the data of {period} are open until the cut-off {reportingPeriod.CutOff:yyyy-MM-dd}; there is no draft to approve yet");
+        Decide(plan, period, user, ApprovalAction.Approve, "approve");
+        // The approved content is the draft as it stands now: compiled once more, then locked.
+        CompileDraft(plan, period);
+        bool approved;
+        using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(plan.Id, period, user.UserName, clock.GetUtcNow());
+        if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
+        var (entry, _) = await registrar.IssueAsync(plan, period, correction: false, cancellationToken);
+        logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", plan.Id, period, user.UserName, entry.Number,
+            clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
+        var sent = clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : [];
+        return new ApprovalOutcome(false, entry.Number, sendAt, sent);
+    }
+
+    /// <summary>The state after the action, or refused: the refusal recorded in the audit log and thrown.</summary>
+    private string Decide(Plan plan, string period, UserRow user, ApprovalAction action, string name)
+    {
+        var decision = ApprovalWorkflow.Decide(Find(plan.Id, period)?.State, action, plan.Id, user.Role, user.PlanId);
+        if (decision.Allowed) return decision.State;
+        using var connection = database.Open();
+        new ApprovalStore(connection).Refused(plan.Id, period, user.UserName, name, decision.Refusal!, clock.GetUtcNow());
+        throw new ApprovalRefusedException($"--user \"{user.UserName}\" may not {name} {plan.Id} {period}: {decision.Refusal}");
+    }
+
+    private async Task<IReadOnlyList<string>> NotifyAsync(Plan plan, string period, string kind, CancellationToken cancellationToken)
+    {
+        var reportingPeriod = catalog.FindPeriod(plan, period)!;
+        IReadOnlyList<UserRow> users;
+        byte[]? pdf;
+        using (var connection = database.Open())
+        {
+            users = new UserStore(connection).List(plan.Id).Where(u => u.Role is UserRoles.Office or UserRoles.Signer).ToList();
+            pdf = new ApprovalStore(connection).DraftPdf(plan.Id, period);
+        }
+        if (users.Count == 0)
+        {
+            logger.LogWarning("Plan {Plan} requires approval but has no office or signer user to tell about {Period} (users add --plan {Plan} --role office|signer)", plan.Id, period, plan.Id);
+            return [];
+        }
+        var notices = users.Select(u => new Reminder($"approval-{kind}:{u.UserName}", u.Email, Notice(plan, reportingPeriod, u, kind, pdf),
+            $"approval-{kind}_{plan.Id}_{period}_{u.UserName}.eml"));
+        return await loop.RemindAsync(plan.Id, period, 0, notices, cancellationToken, countAsReminder: false);
+    }
+
+    private MimeMessage Notice(Plan plan, ReportingPeriod period, UserRow user, string kind, byte[]? pdf)
+    {
+        var words = ReportText.PeriodText(period);
+        var sendAt = HubTime.LocalDateTime(HubTime.At(period.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay)).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
+        message.To.Add(new MailboxAddress(user.UserName, user.Email));
+        message.Subject = kind == "draft"
+            ? $"Dự thảo báo cáo chuyển đổi số {words} chờ rà soát, phê duyệt"
+            : $"Nhắc phê duyệt: báo cáo chuyển đổi số {words} phải gửi lúc {sendAt}";
+        message.MessageId = $"{plan.Id}.{period.Period}.{user.UserName}.approval-{kind}@chuyendoiso.hub";
+        var ask = user.Role == UserRoles.Signer ? "Đề nghị đồng chí xem xét, phê duyệt và ký số báo cáo." : "Đề nghị Văn phòng rà soát dự thảo, trả lại bộ phận có số liệu chưa đúng và trình ký.";
+        var lead = kind == "draft"
+            ? $"Dự thảo báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} đã được tổng hợp. Báo cáo sẽ được gửi cấp trên lúc {sendAt} khi đã được phê duyệt."
+            : $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} chưa được phê duyệt; hạn gửi cấp trên lúc {sendAt}. Báo cáo chưa phê duyệt sẽ không được gửi.";
+        var body = ReportEmail.ReminderBody([$"Kính gửi {user.UserName},", lead, ask, $"UBND {plan.Commune.FullName}"],
+            ("Xem và phê duyệt dự thảo", ReviewLinks.Review(options.Value.Http, plan.Id, period.Period)));
+        if (pdf is null)
+        {
+            message.Body = body;
+            return message;
+        }
+        var attachment = new MimePart("application", "pdf")
+        {
+            Content = new MimeContent(new MemoryStream(pdf)),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            FileName = $"{plan.Id}_{period.Period}_du-thao.pdf",
+        };
+        message.Body = new Multipart("mixed") { body, attachment };
+        return message;
+    }
+
+    /// <summary>The department sent back hears it by email (once per return), with the comment and the link to its form.</summary>
+    private async Task SendReturnAsync(Plan plan, string period, Department department, string comment, long returnId)
+    {
+        try
+        {
+            var reportingPeriod = catalog.FindPeriod(plan, period)!;
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
+            message.To.Add(new MailboxAddress(department.Name, department.Email));
+            message.Subject = $"Trả lại báo cáo chuyển đổi số {ReportText.PeriodText(reportingPeriod)}: đề nghị {department.Name} rà soát, gửi lại";
+            message.MessageId = $"{plan.Id}.{period}.{department.Code}.returned{returnId}@chuyendoiso.hub";
+            message.Body = ReportEmail.ReminderBody(
+                [$"Kính gửi {department.Name},", $"Văn phòng trả lại báo cáo {ReportText.PeriodText(reportingPeriod)} của {department.Name} với ý kiến: {comment}",
+                 "Đề nghị rà soát và gửi lại báo cáo.", $"UBND {plan.Commune.FullName}"],
+                ("Sửa báo cáo trên cổng thông tin của xã", PortalLinks.Form(options.Value.Http, plan.Id, period)));
+            await loop.RemindAsync(plan.Id, period, 0, [new Reminder($"returned:{department.Code}:{returnId}", department.Email, message, $"returned_{plan.Id}_{period}_{department.Code}_{returnId}.eml")],
+                CancellationToken.None, countAsReminder: false);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The return of {Plan} {Period} to {Department} was recorded, but its email failed", plan.Id, period, department.Code);
+        }
+    }
+}

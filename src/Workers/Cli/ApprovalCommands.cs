@@ -1,0 +1,209 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ChuyenDoiSo.Reporting.Approval;
+using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Register;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Reporting.Users;
+using ChuyenDoiSo.Workers.Approval;
+using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Wiring;
+
+namespace ChuyenDoiSo.Workers.Cli;
+
+/// <summary>drafts, review, approve: the review and approval of reports of plans with `approval: required`, without a browser.</summary>
+public static class ApprovalCommands
+{
+    public static Command Drafts()
+    {
+        var plan = new Option<string?>("--plan") { Description = "Only this plan id (its file must say approval: required)" };
+        var format = CliSupport.Format("table", "json", "table");
+        var command = new Command("drafts", "Reports awaiting or past approval: state, warnings, departments sent back, the office's edits, who approved, the number, updates after approval") { plan, format };
+        command.SetAction(parse =>
+        {
+            using var host = Host(parse);
+            var catalog = CliSupport.LoadCatalog(host.Services);
+            var plans = catalog.Plans.Where(p => p.RequiresApproval).ToList();
+            if (parse.GetValue(plan) is { } id)
+            {
+                var chosen = CliSupport.RequirePlan(catalog, id);
+                if (!chosen.RequiresApproval) throw new UserException($"--plan {id}: its file says approval: {chosen.Approval ?? "none"}, so its reports are sent without review; expected a plan with approval: required");
+                plans = [chosen];
+            }
+            var drafts = plans.SelectMany(p => Standing(host.Services, catalog, p)).ToList();
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(drafts, PlanJson.Indented));
+                return 0;
+            }
+            Console.Write(CliSupport.Table(["plan", "period", "state", "send at (local)", "warnings", "returned", "approved by", "number", "late updates"],
+                drafts.Select(d => (IReadOnlyList<string>)[d.Plan, d.Period, d.State, Local(d.SendAt), d.Warnings.Count.ToString(CultureInfo.InvariantCulture),
+                    string.Join(", ", d.Returned.Where(r => r.StillReturned).Select(r => r.Department)),
+                    d.ApprovedBy is null ? "" : $"{d.ApprovedBy} {Local(d.ApprovedAt!.Value)}", d.Number ?? "", string.Join(", ", d.LateUpdates.Select(l => l.Department))])));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Review()
+    {
+        var (plan, period, user) = Target();
+        var back = new Option<string?>("--return") { Description = "Send this department's update back (its code), with --comment" };
+        var comment = new Option<string?>("--comment") { Description = "What the department must correct (it sees it on its portal page and by email)" };
+        var edit = new Option<string?>("--edit") { Description = $"Edit one of the commune's own sections, with --text: {string.Join(", ", ApprovalSections.All)}" };
+        var text = new Option<string?>("--text") { Description = "The section's new text" };
+        var ready = new Option<bool>("--ready") { Description = "Mark the draft ready for signing" };
+        var command = new Command("review", "The office's review of a draft: send a department back with a comment, edit a commune section, mark it ready for signing; --user is an office user, whose password is read from standard input or asked on the terminal")
+        {
+            plan, period, user, back, comment, edit, text, ready,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var actions = new[] { parse.GetValue(back) is not null, parse.GetValue(edit) is not null, parse.GetValue(ready) }.Count(x => x);
+            if (actions != 1) throw new UserException("review needs exactly one of --return DEPT --comment TEXT, --edit SECTION --text TEXT, --ready");
+            if (parse.GetValue(back) is not null && parse.GetValue(comment) is null) throw new UserException("--return needs --comment saying what the department must correct");
+            if (parse.GetValue(edit) is not null && parse.GetValue(text) is null) throw new UserException("--edit needs --text, the section's new text");
+            using var host = Host(parse);
+            var (p, label, acting, approvals) = Act(host.Services, parse, plan, period, user, "review");
+            try
+            {
+                if (parse.GetValue(back) is { } department)
+                {
+                    await approvals.ReturnDepartmentAsync(p, label, acting, department, parse.GetValue(comment)!);
+                    Console.WriteLine($"returned {department}'s update for {p.Id} {label} with the comment; the department is told by email and on its portal page");
+                }
+                else if (parse.GetValue(edit) is { } section)
+                {
+                    approvals.EditSection(p, label, acting, section, parse.GetValue(text)!);
+                    Console.WriteLine($"edited {section} of {p.Id} {label}");
+                }
+                else
+                {
+                    approvals.MarkReady(p, label, acting);
+                    Console.WriteLine($"{p.Id} {label} is ready for signing");
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or ApprovalRefusedException)
+            {
+                throw new UserException(e.Message);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Approve()
+    {
+        var (plan, period, user) = Target();
+        var command = new Command("approve", "The signer approves and signs a report: its number from the register, the signer's and the agency's signatures, sent at once or at its send time, whichever is later; the password is read from standard input or asked on the terminal")
+        {
+            plan, period, user,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = Host(parse);
+            var (p, label, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
+            ApprovalOutcome outcome;
+            try
+            {
+                outcome = await approvals.ApproveAsync(p, label, acting, cancellationToken);
+            }
+            catch (Exception e) when (e is Signing.SigningConfigurationException or ApprovalRefusedException)
+            {
+                throw new UserException(e.Message);
+            }
+            var row = approvals.Find(p.Id, label)!;
+            Console.WriteLine(outcome.AlreadyApproved
+                ? $"{p.Id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; nothing issued again"
+                : $"approved {p.Id} {label} as {acting.UserName}: issued {outcome.Number}, " +
+                  (outcome.Deliveries.Count == 0 ? $"to be sent at {Local(outcome.SendAt)}" : "sent now"));
+            foreach (var o in outcome.Deliveries)
+                Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
+            return outcome.Deliveries.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
+        });
+        return command;
+    }
+
+    /// <summary>One report under review as `drafts` prints it.</summary>
+    public sealed record DraftStanding(
+        string Plan, string Period, string State, DateTimeOffset? DraftCompiledAt, DateTimeOffset SendAt, IReadOnlyList<string> Deliveries,
+        IReadOnlyList<ReportWarning> Warnings, IReadOnlyList<DraftIndicator> Indicators, IReadOnlyList<DraftReturn> Returned, IReadOnlyList<DraftEdit> Edits,
+        string? ReadyBy, DateTimeOffset? ReadyAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? Number, IReadOnlyList<DraftLateUpdate> LateUpdates);
+
+    public sealed record DraftIndicator(string Code, decimal? Value);
+
+    public sealed record DraftReturn(string Department, string Comment, string By, DateTimeOffset At, bool StillReturned);
+
+    public sealed record DraftEdit(string Section, string Text, string By, DateTimeOffset At);
+
+    public sealed record DraftLateUpdate(string Department, DateTimeOffset ReceivedAt);
+
+    /// <summary>Every period of the plan whose draft is due (its cut-off passed) or stored, compiled now: the warnings are today's.</summary>
+    private static IEnumerable<DraftStanding> Standing(IServiceProvider services, PlanCatalog catalog, Plan plan)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var producer = services.GetRequiredService<ReportProducer>();
+        var register = services.GetRequiredService<OutgoingRegister>();
+        var ledger = services.GetRequiredService<DeliveryLedger>().All().Where(r => r.PlanId == plan.Id).ToList();
+        using var connection = services.GetRequiredService<HubDatabase>().Open();
+        var store = new ApprovalStore(connection);
+        var rows = store.All(plan.Id).ToDictionary(r => r.Period, StringComparer.Ordinal);
+        foreach (var period in catalog.CalendarFor(plan).Where(x => rows.ContainsKey(x.Period) || DeliverySchedule.DraftAt(x) <= now))
+        {
+            var row = rows.GetValueOrDefault(period.Period);
+            var report = producer.Compile(plan, period.Period);
+            var receipts = store.Receipts(plan.Id, period.Period);
+            var latest = receipts.ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
+            yield return new DraftStanding(
+                plan.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt,
+                HubTime.At(period.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay),
+                ledger.Where(r => r.Period == period.Period).Select(r => $"{r.Channel}: {r.Status}").ToList(),
+                report.Warnings,
+                report.Indicators.Where(i => i.Value is not null).Select(i => new DraftIndicator(i.Indicator.Code, i.Value)).ToList(),
+                store.Returns(plan.Id, period.Period).Select(r => new DraftReturn(r.Department, r.Comment, r.ReturnedBy, r.ReturnedAt,
+                    ApprovalWorkflow.IsStillReturned(r.ReturnedAt, latest.TryGetValue(r.Department, out var at) ? at : null))).ToList(),
+                store.Edits(plan.Id, period.Period).Select(e => new DraftEdit(e.Section, e.Text, e.EditedBy, e.EditedAt)).ToList(),
+                row?.ReadyBy, row?.ReadyAt, row?.ApprovedBy, row?.ApprovedAt,
+                register.Current(plan.Id, period.Period)?.Number,
+                receipts.Where(r => ApprovalWorkflow.IsLate(row?.ApprovedAt, r.ReceivedAt)).Select(r => new DraftLateUpdate(r.Department, r.ReceivedAt)).ToList());
+        }
+    }
+
+    private static (Option<string> Plan, Option<string> Period, Option<string> User) Target() => (
+        new Option<string>("--plan") { Description = "Plan id (its file says approval: required)", Required = true },
+        new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true },
+        new Option<string>("--user") { Description = "Who acts (a user of the plan, see `users list`)", Required = true });
+
+    /// <summary>The plan, the period and the acting user, whose password was read and checked; refusals are one line, exit 2.</summary>
+    private static (Plan Plan, string Period, UserRow User, ApprovalService Approvals) Act(
+        IServiceProvider services, ParseResult parse, Option<string> plan, Option<string> period, Option<string> user, string action)
+    {
+        var catalog = CliSupport.LoadCatalog(services);
+        var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
+        if (!p.RequiresApproval) throw new UserException($"--plan {p.Id}: its file says approval: {p.Approval ?? "none"}; its reports are sent without review, so there is nothing to {action}");
+        var label = CliSupport.RequirePeriod(catalog, p, parse.GetValue(period)!).Period;
+        var approvals = services.GetRequiredService<ApprovalService>();
+        var name = parse.GetValue(user)!;
+        var password = PasswordInput.Read($"password of {name}", confirm: false);
+        try
+        {
+            return (p, label, approvals.Authenticate(name, password, p.Id, label, action), approvals);
+        }
+        catch (ApprovalRefusedException e)
+        {
+            throw new UserException(e.Message);
+        }
+    }
+
+    private static IHost Host(ParseResult parse)
+    {
+        var builder = CliSupport.CreateBuilder(parse);
+        builder.AddReportingHub().AddDelivery();
+        return builder.Build();
+    }
+
+    private static string Local(DateTimeOffset at) => HubTime.LocalDateTime(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}

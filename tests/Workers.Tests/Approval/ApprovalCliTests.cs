@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Operations;
+using ChuyenDoiSo.Reporting.Register;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Workers.Tests.Cli;
+using ChuyenDoiSo.Workers.Tests.Signing;
+using MimeKit;
+
+namespace ChuyenDoiSo.Workers.Tests.Approval;
+
+/// <summary>
+/// `review`, `approve` and `drafts` as an operator without a browser runs them, on a plan with `approval: required` whose
+/// 2026-11 report is past its cut-off and its send time: each role refused what it may not do, the department sent back
+/// and its correction seen, approval issued and sent once, the period locked, the replacement path still open.
+/// </summary>
+public sealed class ApprovalCliTests : IDisposable
+{
+    private const string PlanId = ApprovalSetup.PlanId;
+    private const string Period = "2026-11";
+    private readonly TempDataFolder _folder = new();
+    private readonly string _seeds;
+
+    public ApprovalCliTests()
+    {
+        _seeds = ApprovalSetup.Seeds(_folder.Path);
+        Directory.CreateDirectory(Data);
+        var database = new HubDatabase(Path.Combine(Data, "hub.db"));
+        database.Migrate();
+        ApprovalSetup.Users(database, DateTimeOffset.UtcNow);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Data => _folder.Combine("data");
+
+    private Task<HubRun> Run(string? password, params string[] args) =>
+        password is null
+            ? HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _seeds])
+            : HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _seeds]);
+
+    private async Task Ingest(string department, string indicator, decimal value)
+    {
+        var file = _folder.Combine($"{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            messageId = Guid.NewGuid().ToString(), planId = PlanId, department, period = Period, submittedAt = DateTimeOffset.UtcNow,
+            indicators = new[] { new { code = indicator, value } },
+        }));
+        var run = await Run(null, "ingest", "--file", file);
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    private async Task<JsonObject> Draft()
+    {
+        var run = await Run(null, "drafts", "--plan", PlanId, "--format", "json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return JsonNode.Parse(run.Stdout)!.AsArray().Single(d => (string)d!["period"]! == Period)!.AsObject();
+    }
+
+    private static decimal? Value(JsonObject draft, string code) =>
+        draft["indicators"]!.AsArray().Where(i => (string)i!["code"]! == code).Select(i => (decimal?)i!["value"]).SingleOrDefault();
+
+    [Fact]
+    public async Task OfficeReturns_departmentCorrects_operatorAndOfficeCannotApprove_signerApprovesOnce_andThePeriodIsLocked()
+    {
+        await Ingest("TTPVHCC", "1", 40);
+
+        // Nobody but the signer approves; a wrong password is refused the same way as an unknown user.
+        foreach (var (user, password, says) in new[]
+                 {
+                     (ApprovalSetup.Office, ApprovalSetup.Password, "only the signer may approve and sign; the user is office"),
+                     (ApprovalSetup.Operator, ApprovalSetup.Password, "only the signer may approve and sign; the user is operator"),
+                     (ApprovalSetup.Signer, "not the password", "unknown user or wrong password"),
+                 })
+        {
+            var refused = await Run(password, "approve", "--plan", PlanId, "--period", Period, "--user", user);
+            Assert.True(refused.ExitCode == 2, refused.ToString());
+            Assert.Contains(says, Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+            Assert.DoesNotContain(ApprovalSetup.Password, refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+        }
+        var signerReturns = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--return", "TTPVHCC", "--comment", "x", "--user", ApprovalSetup.Signer);
+        Assert.True(signerReturns.ExitCode == 2, signerReturns.ToString());
+        Assert.Contains("only the office may send a department's update back", signerReturns.Stderr, StringComparison.Ordinal);
+        var unknownDepartment = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--return", "NOPE", "--comment", "x", "--user", ApprovalSetup.Office);
+        Assert.True(unknownDepartment.ExitCode == 2, unknownDepartment.ToString());
+        Assert.Contains("--return \"NOPE\" is not a department of binh-chuong-2026", unknownDepartment.Stderr, StringComparison.Ordinal);
+
+        // The office sends TTPVHCC back: recorded, the department emailed with the comment and the link to its form.
+        const string comment = "Tỷ lệ hồ sơ trực tuyến 40% thấp hơn số đã báo cáo tháng trước, đề nghị kiểm tra lại";
+        var returned = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--return", "TTPVHCC", "--comment", comment, "--user", ApprovalSetup.Office);
+        Assert.True(returned.ExitCode == 0, returned.ToString());
+        var email = MimeMessage.Load(Directory.EnumerateFiles(Path.Combine(Data, "outbox"), "returned_*.eml").Single());
+        Assert.Contains(comment, email.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"/portal/{PlanId}/{Period}", email.TextBody, StringComparison.Ordinal);
+        var draft = await Draft();
+        Assert.Equal(("draft", 40m), ((string)draft["state"]!, Value(draft, "1")));
+        var back = draft["returned"]!.AsArray().Single()!;
+        Assert.Equal(("TTPVHCC", comment, ApprovalSetup.Office, true), ((string)back["department"]!, (string)back["comment"]!, (string)back["by"]!, (bool)back["stillReturned"]!));
+
+        // Its correction: no longer returned, and the draft has the new value.
+        await Ingest("TTPVHCC", "1", 82);
+        draft = await Draft();
+        Assert.False((bool)draft["returned"]![0]!["stillReturned"]!);
+        Assert.Equal(82m, Value(draft, "1"));
+
+        // The signer approves: past the send time, so issued and sent at once; a second approval issues and sends nothing.
+        var approve = await Run(ApprovalSetup.Password, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer);
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        Assert.Contains("issued 01/BC-UBND, sent now", approve.Stdout, StringComparison.Ordinal);
+        var again = await Run(ApprovalSetup.Password, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("approved already by chutich.bc", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("already_sent", again.Stdout, StringComparison.Ordinal);
+        var report = MimeMessage.Load(Path.Combine(Data, "outbox", $"{PlanId}_{Period}.eml"));
+        Assert.EndsWith("(Số 01/BC-UBND)", report.Subject, StringComparison.Ordinal);
+
+        // Locked: a late update is stored and marked; the issued document stays byte for byte; nothing goes again.
+        await Ingest("TTPVHCC", "1", 90);
+        draft = await Draft();
+        Assert.Equal(("approved", "chutich.bc", "01/BC-UBND"), ((string)draft["state"]!, (string)draft["approvedBy"]!, (string)draft["number"]!));
+        Assert.Equal("TTPVHCC", (string)draft["lateUpdates"]![0]!["department"]!);
+        var register = new OutgoingRegister(new HubDatabase(Path.Combine(Data, "hub.db")));
+        var issued = register.Current(PlanId, Period)!;
+        var pdf = _folder.Combine("compiled.pdf");
+        Assert.Equal(0, (await Run(null, "compile", "--plan", PlanId, "--period", Period, "--format", "pdf", "--out", pdf)).ExitCode);
+        Assert.Equal(issued.Pdf, await File.ReadAllBytesAsync(pdf));
+        var deliver = await Run(null, "deliver", "--plan", PlanId, "--period", Period);
+        Assert.True(deliver.ExitCode == 0, deliver.ToString());
+        Assert.All(deliver.StdoutLines, l => Assert.StartsWith("already_sent", l, StringComparison.Ordinal));
+        var edit = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--edit", "difficulties", "--text", "Mới", "--user", ApprovalSetup.Office);
+        Assert.True(edit.ExitCode == 2, edit.ToString());
+        Assert.Contains("approved and the period locked", edit.Stderr, StringComparison.Ordinal);
+
+        // The replacement path: a new number that names the one it replaces.
+        var correction = await Run(null, "deliver", "--plan", PlanId, "--period", Period, "--correction");
+        Assert.True(correction.ExitCode == 0, correction.ToString());
+        var replacement = register.Current(PlanId, Period)!;
+        Assert.Equal(("02/BC-UBND", issued.Id), (replacement.Number, replacement.ReplacesId!.Value));
+        await File.WriteAllBytesAsync(pdf, replacement.Pdf!);
+        Assert.Contains("thay thế Báo cáo số 01/BC-UBND", (await PdfTools.RunAsync("pdftotext", pdf, "-")).Output, StringComparison.Ordinal);
+        Assert.Equal(issued.Pdf, register.Find(issued.Id)!.Pdf);
+
+        using var connection = new HubDatabase(Path.Combine(Data, "hub.db")).Open();
+        Assert.Equal(
+            [
+                (ApprovalSetup.Office, "approve_refused"), (ApprovalSetup.Operator, "approve_refused"), (ApprovalSetup.Signer, "approve_refused"),
+                (ApprovalSetup.Signer, "return_refused"), (ApprovalSetup.Office, "department_returned"), ("hub", "draft_compiled"),
+                (ApprovalSetup.Signer, "approved"), (ApprovalSetup.Signer, "approve_repeated"), (ApprovalSetup.Office, "edit_refused"),
+            ],
+            new AuditLog(connection).For($"{PlanId}/{Period}").Select(a => (a.Actor, a.Action)));
+    }
+}

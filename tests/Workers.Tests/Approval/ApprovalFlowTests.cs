@@ -1,0 +1,163 @@
+using System.Globalization;
+using ChuyenDoiSo.Reporting.Approval;
+using ChuyenDoiSo.Reporting.Operations;
+using ChuyenDoiSo.Reporting.Register;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Reporting.Users;
+using ChuyenDoiSo.Workers.Approval;
+using ChuyenDoiSo.Workers.Tests.Delivery;
+using ChuyenDoiSo.Workers.Tests.Signing;
+using ChuyenDoiSo.Workers.Tests.Smtp;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using Quartz;
+using Xunit.Abstractions;
+
+namespace ChuyenDoiSo.Workers.Tests.Approval;
+
+/// <summary>
+/// `approval: required` through the hub's own scheduler on a fake clock and a real SMTP server: the draft at the cut-off,
+/// the notices, nothing sent at the send time without approval, then approval sends once with the number and both signatures.
+/// </summary>
+public sealed class ApprovalFlowTests(ITestOutputHelper output) : IDisposable
+{
+    private const string PlanId = ApprovalSetup.PlanId;
+    private const string Period = "2026-11";
+    private static readonly TimeSpan Local = TimeSpan.FromHours(7);
+    private static readonly DateTimeOffset DraftAt = new(2026, 11, 12, 0, 0, 0, Local);   // end of the cut-off day, 11 November
+    private static readonly DateTimeOffset RemindAt = new(2026, 11, 12, 8, 0, 0, Local);  // 24 h before is before the draft: 08:00 on the day
+    private static readonly DateTimeOffset SendAt = new(2026, 11, 12, 17, 0, 0, Local);
+    private readonly TempDataFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private async Task<(DeliveryHost Hub, SmtpSink Smtp)> StartAsync(FakeTimeProvider clock)
+    {
+        var smtp = SmtpSink.Start();
+        var hub = DeliveryHost.Build(_data.Path, clock, output, new Dictionary<string, string?>
+        {
+            ["Hub:Seeds"] = ApprovalSetup.Seeds(_data.Path),
+            ["Hub:Smtp:Host"] = smtp.Host,
+            ["Hub:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Hub:Smtp:Security"] = "None",
+            ["Hub:Http:PublicUrl"] = "https://cds.binhchuong.example/",
+        });
+        ApprovalSetup.Users(hub.Services.GetRequiredService<HubDatabase>(), clock.GetUtcNow());
+        await hub.StartAsync();
+        return (hub, smtp);
+    }
+
+    private static ApprovalService Approvals(DeliveryHost hub) => hub.Services.GetRequiredService<ApprovalService>();
+
+    private static UserRow User(DeliveryHost hub, string name)
+    {
+        using var connection = hub.Services.GetRequiredService<HubDatabase>().Open();
+        return new UserStore(connection).Find(name)!.Value.User;
+    }
+
+    private static async Task<ITrigger?> TriggerAsync(DeliveryHost hub, string name) =>
+        await (await hub.SchedulerAsync()).GetTrigger(new TriggerKey($"{PlanId}|{Period}|{name}", "chuyendoiso"));
+
+    private static Task<IReadOnlyList<SmtpSinkMessage>> MessagesAsync(SmtpSink smtp, int count, string what) =>
+        DeliveryHost.EventuallyAsync(() => smtp.Accepted, m => m.Count >= count, what);
+
+    [Fact]
+    public async Task Required_draftAtCutOff_heldAtSendTime_thenApprovalSendsOnceWithNumberAndBothSignatures()
+    {
+        var clock = new FakeTimeProvider(DraftAt.AddHours(-2));
+        var (hub, smtp) = await StartAsync(clock);
+        await using var _ = hub;
+        await using var __ = smtp;
+        Assert.Equal(DraftAt, (await TriggerAsync(hub, "draft"))?.NextFireTimeUtc);
+        Assert.Equal(RemindAt, (await TriggerAsync(hub, "approval-reminder"))?.NextFireTimeUtc);
+
+        // The cut-off: the draft, and one email each to the office and the signer with the review link and the draft PDF.
+        clock.SetUtcNow(DraftAt);
+        var drafts = await MessagesAsync(smtp, 2, "the draft told the office and the signer");
+        Assert.Equal([ApprovalSetup.SignerEmail, ApprovalSetup.OfficeEmail], drafts.Select(m => m.Recipients.Single()).Order(StringComparer.Ordinal));
+        var notice = drafts[0].Parse();
+        Assert.StartsWith("Dự thảo báo cáo chuyển đổi số", notice.Subject, StringComparison.Ordinal);
+        Assert.Contains($"https://cds.binhchuong.example/review/{PlanId}/{Period}", notice.TextBody, StringComparison.Ordinal);
+        var attached = Assert.Single(notice.Attachments.OfType<MimePart>());
+        var draftFile = _data.Combine("draft.pdf");
+        await using (var file = File.Create(draftFile)) await attached.Content!.DecodeToAsync(file);
+        var draftText = (await PdfTools.RunAsync("pdftotext", draftFile, "-")).Output;
+        Assert.Contains("DỰ THẢO", draftText, StringComparison.Ordinal);
+        Assert.DoesNotContain("01/BC-UBND", draftText, StringComparison.Ordinal);
+        Assert.Equal(ApprovalStates.Draft, Approvals(hub).Find(PlanId, Period)?.State);
+        Assert.Equal(1L, ApprovalSetup.Gauges(hub.Services, "hub.reports.awaiting_approval")["hub.reports.awaiting_approval"]);
+
+        // The reminder before the send time, to both again.
+        clock.SetUtcNow(RemindAt);
+        var reminders = (await MessagesAsync(smtp, 4, "the approval reminders")).Skip(2).Select(m => m.Parse()).ToList();
+        Assert.All(reminders, m => Assert.StartsWith("Nhắc phê duyệt", m.Subject, StringComparison.Ordinal));
+
+        // The send time without approval: nothing leaves, the ledger says awaiting_approval on both channels.
+        clock.SetUtcNow(SendAt);
+        var held = await DeliveryHost.EventuallyAsync(() => hub.Rows(Period), r => r.Count == 2 && r.All(x => x.Status == "awaiting_approval"), "held on both channels");
+        Assert.All(held, r => Assert.Null(r.SentAt));
+        await DeliveryHost.EventuallyFromAsync(() => hub.ReportTriggerAsync(Period), t => t is null, "the send-time trigger completed");
+        Assert.Equal(4, smtp.Accepted.Count);
+        Assert.Empty(hub.OutboxFiles("*.json", "forward"));
+        Assert.Null(hub.Services.GetRequiredService<OutgoingRegister>().Current(PlanId, Period));
+        Assert.Equal(new Dictionary<string, long> { ["hub.reports.awaiting_approval"] = 1, ["hub.reports.overdue"] = 1 },
+            ApprovalSetup.Gauges(hub.Services, "hub.reports.awaiting_approval", "hub.reports.overdue"));
+
+        // The signer approves half an hour late: issued (number, both signatures) and sent at once, on both channels.
+        clock.SetUtcNow(SendAt.AddMinutes(30));
+        var approved = await Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None);
+        Assert.Equal(("01/BC-UBND", false), (approved.Number, approved.AlreadyApproved));
+        Assert.Equal([("email", "sent"), ("forward", "sent")], approved.Deliveries.Select(d => (d.Channel, d.Status)));
+        Assert.All(hub.Rows(Period), r => Assert.Equal(("sent", SendAt.AddMinutes(30)), (r.Status, r.SentAt!.Value)));
+        var report = Assert.Single(smtp.Accepted.Skip(4)).Parse();
+        Assert.Equal("skhcn@quang-ngai.example", report.To.Mailboxes.Single().Address);
+        Assert.EndsWith("(Số 01/BC-UBND)", report.Subject, StringComparison.Ordinal);
+        var pdf = report.Attachments.OfType<MimePart>().Single(a => a.FileName!.EndsWith(".pdf", StringComparison.Ordinal));
+        var signedFile = _data.Combine("signed.pdf");
+        await using (var file = File.Create(signedFile)) await pdf.Content!.DecodeToAsync(file);
+        var (validations, pdfsig) = await PdfTools.PdfSigAsync(signedFile);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
+        Assert.DoesNotContain("DỰ THẢO", (await PdfTools.RunAsync("pdftotext", signedFile, "-")).Output, StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, long> { ["hub.reports.awaiting_approval"] = 0, ["hub.reports.overdue"] = 0 },
+            ApprovalSetup.Gauges(hub.Services, "hub.reports.awaiting_approval", "hub.reports.overdue"));
+
+        // A second approval sends nothing more.
+        var again = await Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None);
+        Assert.True(again.AlreadyApproved);
+        Assert.All(again.Deliveries, d => Assert.Equal("already_sent", d.Status));
+        Assert.Equal(5, smtp.Accepted.Count);
+        Assert.Single(hub.Services.GetRequiredService<OutgoingRegister>().All(PlanId));
+        using var connection = hub.Services.GetRequiredService<HubDatabase>().Open();
+        Assert.Equal([("hub", "draft_compiled"), (ApprovalSetup.Signer, "approved"), (ApprovalSetup.Signer, "approve_repeated")],
+            new AuditLog(connection).For(ApprovalStore.Target(PlanId, Period)).Select(a => (a.Actor, a.Action)));
+    }
+
+    [Fact]
+    public async Task ApprovedBeforeSendTime_isIssuedAtApproval_andSentAtTheSendTime_once()
+    {
+        var clock = new FakeTimeProvider(DraftAt.AddMinutes(-1));
+        var (hub, smtp) = await StartAsync(clock);
+        await using var _ = hub;
+        await using var __ = smtp;
+        clock.SetUtcNow(DraftAt);
+        await MessagesAsync(smtp, 2, "the draft notices");
+
+        clock.SetUtcNow(DraftAt.AddHours(6)); // 06:00, before the reminder
+        var approved = await Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None);
+        Assert.Equal("01/BC-UBND", approved.Number);
+        Assert.Empty(approved.Deliveries);
+        Assert.Empty(hub.Rows(Period));
+        Assert.True(hub.Services.GetRequiredService<OutgoingRegister>().Current(PlanId, Period)!.IsStored);
+
+        // No reminder once approved; the send time sends it, once.
+        clock.SetUtcNow(RemindAt);
+        await DeliveryHost.EventuallyFromAsync(() => TriggerAsync(hub, "approval-reminder"), t => t is null, "the reminder trigger completed");
+        clock.SetUtcNow(SendAt);
+        var rows = await DeliveryHost.EventuallyAsync(() => hub.Rows(Period), r => r.Count == 2 && r.All(x => x.Status == "sent"), "sent at the send time");
+        Assert.All(rows, r => Assert.Equal((SendAt, 1L), (r.SentAt!.Value, r.Attempts)));
+        var messages = await MessagesAsync(smtp, 3, "the report");
+        Assert.Equal(3, messages.Count);
+        Assert.EndsWith("(Số 01/BC-UBND)", messages[2].Parse().Subject, StringComparison.Ordinal);
+    }
+}

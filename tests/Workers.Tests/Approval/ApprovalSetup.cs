@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Plans;
+using ChuyenDoiSo.Reporting.Storage;
+using ChuyenDoiSo.Reporting.Users;
+
+namespace ChuyenDoiSo.Workers.Tests.Approval;
+
+/// <summary>A seeds folder whose Bình Chương plan says `approval: required`, and its office and signer users.</summary>
+public static class ApprovalSetup
+{
+    public const string PlanId = "binh-chuong-2026";
+    public const string Office = "vanphong.bc";
+    public const string Signer = "chutich.bc";
+    public const string Operator = "vanhanh.bc";
+    public const string OfficeEmail = "vanphong@binhchuong.example";
+    public const string SignerEmail = "chutich@binhchuong.example";
+    public const string Password = "mật khẩu dài đủ 1";
+
+    /// <summary>Copies the seeds into <paramref name="folder"/>/seeds with the plan's approval required; returns the folder.</summary>
+    public static string Seeds(string folder)
+    {
+        var seeds = Path.Combine(folder, "seeds");
+        Directory.CreateDirectory(Path.Combine(seeds, "holidays"));
+        foreach (var file in Directory.EnumerateFiles(TestPaths.Seeds, "*.json")) File.Copy(file, Path.Combine(seeds, Path.GetFileName(file)));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.Seeds, "holidays"), "*.json")) File.Copy(file, Path.Combine(seeds, "holidays", Path.GetFileName(file)));
+        var path = Path.Combine(seeds, $"{PlanId}.json");
+        var plan = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        plan["approval"] = "required";
+        File.WriteAllText(path, plan.ToJsonString(PlanJson.Indented));
+        return seeds;
+    }
+
+    /// <summary>The office, the signer and an operator of the plan, as `users add` keeps them (fewer PBKDF2 iterations: the hash is still checked).</summary>
+    public static void Users(HubDatabase database, DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        var store = new UserStore(connection);
+        var hash = PasswordHash.Hash(Password, new byte[16], 1_000);
+        Assert.True(store.Add(Office, PlanId, UserRoles.Office, OfficeEmail, hash, at, "test"));
+        Assert.True(store.Add(Signer, PlanId, UserRoles.Signer, SignerEmail, hash, at, "test"));
+        Assert.True(store.Add(Operator, PlanId, UserRoles.Operator, "vanhanh@binhchuong.example", hash, at, "test"));
+    }
+
+    /// <summary>The gauges' current values, read as an exporter reads them: a MeterListener on this host's meter only (tests run side by side).</summary>
+    public static IReadOnlyDictionary<string, long> Gauges(IServiceProvider services, params string[] names)
+    {
+        _ = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ChuyenDoiSo.Workers.Operations.HubMetrics>(services);
+        var factory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMeterFactory>(services);
+        var values = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ChuyenDoiSo.Workers.Operations.HubMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory) && names.Contains(instrument.Name)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
+    }
+}
