@@ -56,6 +56,9 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public ApprovalRow? Find(string planId, string period) => connection.QuerySingleOrDefault<ApprovalRow>(Sql.Find, new { planId, period });
 
+    /// <summary>Whether the signer approved the period: a report that needs approval is never sent without it.</summary>
+    public bool IsApproved(string planId, string period) => Find(planId, period)?.State == ApprovalStates.Approved;
+
     public IReadOnlyList<ApprovalRow> All(string? planId) => connection.Query<ApprovalRow>(Sql.All, new { planId }).AsList();
 
     public byte[]? DraftPdf(string planId, string period) => connection.QuerySingleOrDefault<byte[]?>(Sql.DraftPdf, new { planId, period });

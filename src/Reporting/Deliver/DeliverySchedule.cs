@@ -44,7 +44,7 @@ public static class DeliverySchedule
         var items = new List<ScheduledItem>();
         foreach (var period in calendar)
         {
-            var sendAt = HubTime.At(period.AdjustedDueDate, settings.SendTimeOfDay);
+            var sendAt = SendAt(plan, period);
             foreach (var channel in plan.Channels)
                 items.Add(new ScheduledItem(ScheduledItem.Report, plan.Id, period.Period, channel, channel == "email" ? plan.HigherLevel.Email : ForwardRecipient, sendAt, null));
             foreach (var offset in settings.ReminderDays)
@@ -58,6 +58,9 @@ public static class DeliverySchedule
         }
         return items.OrderBy(i => i.At).ThenBy(i => i.Key, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>When a plan's report for a period leaves: its send time on the adjusted due date, Viet Nam time.</summary>
+    public static DateTimeOffset SendAt(Plan plan, ReportingPeriod period) => HubTime.At(period.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay);
 
     /// <summary>The draft is compiled when the data window closes: the end of the cut-off day (inclusive), Viet Nam time.</summary>
     public static DateTimeOffset DraftAt(ReportingPeriod period) => HubTime.At(period.CutOff.AddDays(1), TimeOnly.MinValue);

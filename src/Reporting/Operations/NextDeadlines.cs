@@ -19,9 +19,8 @@ public static class NextDeadlines
         var rows = new List<DeadlineRow>();
         foreach (var plan in catalog.Plans)
         {
-            var settings = plan.EffectiveCalendar;
             var next = catalog.CalendarFor(plan)
-                .Select(p => (Period: p, SendAt: HubTime.At(p.AdjustedDueDate, settings.SendTimeOfDay)))
+                .Select(p => (Period: p, SendAt: Deliver.DeliverySchedule.SendAt(plan, p)))
                 .Where(x => x.SendAt > now)
                 .OrderBy(x => x.SendAt)
                 .FirstOrDefault();

@@ -69,7 +69,11 @@ public sealed class ApprovalService(
         return await NotifyAsync(plan, period, "reminder", cancellationToken);
     }
 
-    public bool IsApproved(string planId, string period) => Find(planId, period)?.State == ApprovalStates.Approved;
+    public bool IsApproved(string planId, string period)
+    {
+        using var connection = database.Open();
+        return new ApprovalStore(connection).IsApproved(planId, period);
+    }
 
     public ApprovalRow? Find(string planId, string period)
     {
@@ -128,7 +132,7 @@ public sealed class ApprovalService(
     public async Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken)
     {
         var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"--period \"{period}\" is not in plan {plan.Id}'s calendar");
-        var sendAt = HubTime.At(reportingPeriod.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay);
+        var sendAt = DeliverySchedule.SendAt(plan, reportingPeriod);
         var row = Find(plan.Id, period);
         if (row?.State == ApprovalStates.Approved)
         {
@@ -185,34 +189,19 @@ public sealed class ApprovalService(
     private MimeMessage Notice(Plan plan, ReportingPeriod period, UserRow user, string kind, byte[]? pdf)
     {
         var words = ReportText.PeriodText(period);
-        var sendAt = HubTime.LocalDateTime(HubTime.At(period.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay)).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
-        message.To.Add(new MailboxAddress(user.UserName, user.Email));
-        message.Subject = kind == "draft"
+        var sendAt = HubTime.LocalDateTime(DeliverySchedule.SendAt(plan, period)).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        var subject = kind == "draft"
             ? $"Dự thảo báo cáo chuyển đổi số {words} chờ rà soát, phê duyệt"
             : $"Nhắc phê duyệt: báo cáo chuyển đổi số {words} phải gửi lúc {sendAt}";
-        message.MessageId = $"{plan.Id}.{period.Period}.{user.UserName}.approval-{kind}@chuyendoiso.hub";
         var ask = user.Role == UserRoles.Signer ? "Đề nghị đồng chí xem xét, phê duyệt và ký số báo cáo." : "Đề nghị Văn phòng rà soát dự thảo, trả lại bộ phận có số liệu chưa đúng và trình ký.";
         var lead = kind == "draft"
             ? $"Dự thảo báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} đã được tổng hợp. Báo cáo sẽ được gửi cấp trên lúc {sendAt} khi đã được phê duyệt."
             : $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} chưa được phê duyệt; hạn gửi cấp trên lúc {sendAt}. Báo cáo chưa phê duyệt sẽ không được gửi.";
-        var body = ReportEmail.ReminderBody([$"Kính gửi {user.UserName},", lead, ask, $"UBND {plan.Commune.FullName}"],
-            ("Xem và phê duyệt dự thảo", ReviewLinks.Review(options.Value.Http, plan.Id, period.Period)));
-        if (pdf is null)
-        {
-            message.Body = body;
-            return message;
-        }
-        var attachment = new MimePart("application", "pdf")
-        {
-            Content = new MimeContent(new MemoryStream(pdf)),
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-            ContentTransferEncoding = ContentEncoding.Base64,
-            FileName = $"{plan.Id}_{period.Period}_du-thao.pdf",
-        };
-        message.Body = new Multipart("mixed") { body, attachment };
-        return message;
+        return ReportEmail.Notice(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From), new MailboxAddress(user.UserName, user.Email),
+            subject, $"{plan.Id}.{period.Period}.{user.UserName}.approval-{kind}@chuyendoiso.hub",
+            [$"Kính gửi {user.UserName},", lead, ask, $"UBND {plan.Commune.FullName}"],
+            ("Xem và phê duyệt dự thảo", ReviewLinks.Review(options.Value.Http, plan.Id, period.Period)),
+            pdf is null ? null : ($"{plan.Id}_{period.Period}_du-thao.pdf", pdf));
     }
 
     /// <summary>The department sent back hears it by email (once per return), with the comment and the link to its form.</summary>
@@ -221,12 +210,9 @@ public sealed class ApprovalService(
         try
         {
             var reportingPeriod = catalog.FindPeriod(plan, period)!;
-            var message = new MimeMessage();
-            message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
-            message.To.Add(new MailboxAddress(department.Name, department.Email));
-            message.Subject = $"Trả lại báo cáo chuyển đổi số {ReportText.PeriodText(reportingPeriod)}: đề nghị {department.Name} rà soát, gửi lại";
-            message.MessageId = $"{plan.Id}.{period}.{department.Code}.returned{returnId}@chuyendoiso.hub";
-            message.Body = ReportEmail.ReminderBody(
+            var message = ReportEmail.Notice(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From), new MailboxAddress(department.Name, department.Email),
+                $"Trả lại báo cáo chuyển đổi số {ReportText.PeriodText(reportingPeriod)}: đề nghị {department.Name} rà soát, gửi lại",
+                $"{plan.Id}.{period}.{department.Code}.returned{returnId}@chuyendoiso.hub",
                 [$"Kính gửi {department.Name},", $"Văn phòng trả lại báo cáo {ReportText.PeriodText(reportingPeriod)} của {department.Name} với ý kiến: {comment}",
                  "Đề nghị rà soát và gửi lại báo cáo.", $"UBND {plan.Commune.FullName}"],
                 ("Sửa báo cáo trên cổng thông tin của xã", PortalLinks.Form(options.Value.Http, plan.Id, period)));

@@ -159,7 +159,7 @@ public static class ApprovalCommands
             var latest = receipts.ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
             yield return new DraftStanding(
                 plan.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt,
-                HubTime.At(period.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay),
+                DeliverySchedule.SendAt(plan, period),
                 ledger.Where(r => r.Period == period.Period).Select(r => $"{r.Channel}: {r.Status}").ToList(),
                 report.Warnings,
                 report.Indicators.Where(i => i.Value is not null).Select(i => new DraftIndicator(i.Indicator.Code, i.Value)).ToList(),

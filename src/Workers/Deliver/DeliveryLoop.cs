@@ -66,11 +66,9 @@ public sealed class DeliveryLoop(
             issued = await request.Issue(true, cancellationToken);
             resend = true;
         }
-        var forwardId = ForwardMessageId(request.BodyId, request.Period);
         foreach (var channel in request.Channels)
         {
-            var recipient = channel == "email" ? request.EmailRecipient : DeliverySchedule.ForwardRecipient;
-            var messageId = channel == "email" ? ReportEmail.MessageId(request.BodyId, request.Period, recipient) : forwardId.ToString();
+            var (recipient, messageId) = Address(request, channel);
             var row = ledger.Begin(request.BodyId, request.Period, recipient, channel, request.DueAt, messageId, resend);
             if (row is null)
             {
@@ -104,14 +102,19 @@ public sealed class DeliveryLoop(
         return outcomes;
     }
 
+    /// <summary>A channel's recipient and the message id its ledger row carries (the email's Message-ID, the forward's id).</summary>
+    private static (string Recipient, string MessageId) Address(DeliveryRequest request, string channel) =>
+        channel == "email"
+            ? (request.EmailRecipient, ReportEmail.MessageId(request.BodyId, request.Period, request.EmailRecipient))
+            : (DeliverySchedule.ForwardRecipient, ForwardMessageId(request.BodyId, request.Period).ToString());
+
     /// <summary>Never sent unapproved: each channel not sent yet is recorded as awaiting approval, and said in the log.</summary>
     private List<DeliveryOutcome> Hold(DeliveryRequest request)
     {
         var outcomes = new List<DeliveryOutcome>();
         foreach (var channel in request.Channels)
         {
-            var recipient = channel == "email" ? request.EmailRecipient : DeliverySchedule.ForwardRecipient;
-            var messageId = channel == "email" ? ReportEmail.MessageId(request.BodyId, request.Period, recipient) : ForwardMessageId(request.BodyId, request.Period).ToString();
+            var (recipient, messageId) = Address(request, channel);
             var held = ledger.Hold(request.BodyId, request.Period, recipient, channel, request.DueAt, messageId);
             if (held)
                 _logger.LogWarning("Report {Body} {Period} on {Channel} to {Recipient} not sent: it needs approval and has none ({Status})",

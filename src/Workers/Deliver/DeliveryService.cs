@@ -36,7 +36,7 @@ public sealed class DeliveryService(
     public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var reportingPeriod = RequirePeriod(plan, period);
-        var dueAt = HubTime.At(reportingPeriod.AdjustedDueDate, plan.EffectiveCalendar.SendTimeOfDay);
+        var dueAt = DeliverySchedule.SendAt(plan, reportingPeriod);
         return loop.DeliverAsync(new DeliveryRequest(plan.Id, period, dueAt, plan.Channels, plan.HigherLevel.Email, async (corrected, ct) =>
         {
             var outputs = (await issuer.IssueAsync(plan, period, corrected, ct)).Outputs;
@@ -45,11 +45,10 @@ public sealed class DeliveryService(
         }, AwaitingApproval: plan.RequiresApproval && !IsApproved(plan.Id, period)), resend, correction, cancellationToken);
     }
 
-    /// <summary>Whether the signer approved the period (`approval: required`); a report that needs it is never sent without it.</summary>
     private bool IsApproved(string planId, string period)
     {
         using var connection = database.Open();
-        return new Reporting.Approval.ApprovalStore(connection).Find(planId, period)?.State == Reporting.Approval.ApprovalStates.Approved;
+        return new Reporting.Approval.ApprovalStore(connection).IsApproved(planId, period);
     }
 
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>
@@ -70,21 +69,17 @@ public sealed class DeliveryService(
         // The period in words ("quý I năm 2026"), never its label; and a lead the plan never named is said to be assumed.
         var words = Reporting.Render.ReportText.PeriodText(period);
         var assumed = Reporting.Render.ReportText.AssumedLeadNotice(plan, period, department);
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From));
-        message.To.Add(new MailboxAddress(department.Name, department.Email));
-        message.Subject = offsetDays > 0
+        var subject = offsetDays > 0
             ? $"Đôn đốc: {department.Name} chưa gửi báo cáo chuyển đổi số {words} (hạn {due})"
             : $"Nhắc hạn: báo cáo chuyển đổi số {words} hạn ngày {due}";
-        message.MessageId = $"{plan.Id}.{period.Period}.{department.Code}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub";
         var lead = offsetDays > 0
             ? $"Đến nay {department.Name} chưa gửi báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} (hạn {due}). Đề nghị gửi báo cáo ngay."
             : $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} hạn ngày {due}. Đề nghị gửi đúng hạn.";
         // The department's own form for this period in the portal: one click from the reminder to the report.
-        message.Body = ReportEmail.ReminderBody(
+        return ReportEmail.Notice(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From), new MailboxAddress(department.Name, department.Email),
+            subject, $"{plan.Id}.{period.Period}.{department.Code}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub",
             [$"Kính gửi {department.Name},", lead, assumed, $"UBND {plan.Commune.FullName}"],
             ("Nhập báo cáo trên cổng thông tin của xã", PortalLinks.Form(options.Value.Http, plan.Id, period.Period)));
-        return message;
     }
 
     private Reporting.Calendar.ReportingPeriod RequirePeriod(Plan plan, string period) =>

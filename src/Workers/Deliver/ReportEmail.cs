@@ -48,10 +48,21 @@ public static class ReportEmail
     }
 
     /// <summary>
-    /// A reminder's body: the paragraphs (empty ones left out) as HTML and as its text/plain alternative, and, when given, a
-    /// link (the department's portal form) before the last paragraph, the signature. Every value is HTML-encoded.
+    /// A notice from the hub (a reminder, a draft to review, an update sent back): the paragraphs (empty ones left out) as
+    /// HTML and as its text/plain alternative, and, when given, a link (the portal form, the review page) before the last
+    /// paragraph, the signature, and a PDF attached. Every value is HTML-encoded.
     /// </summary>
-    public static MimeEntity ReminderBody(IReadOnlyList<string> paragraphs, (string Label, string Url)? link = null)
+    public static MimeMessage Notice(MailboxAddress from, MailboxAddress to, string subject, string messageId, IReadOnlyList<string> paragraphs,
+        (string Label, string Url)? link = null, (string FileName, byte[] Pdf)? attachment = null)
+    {
+        var message = new MimeMessage { Subject = subject, MessageId = messageId };
+        message.From.Add(from);
+        message.To.Add(to);
+        message.Body = NoticeBody(paragraphs, link, attachment);
+        return message;
+    }
+
+    private static MimeEntity NoticeBody(IReadOnlyList<string> paragraphs, (string Label, string Url)? link, (string FileName, byte[] Pdf)? attachment)
     {
         var kept = paragraphs.Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
         var text = new List<string>(kept);
@@ -67,6 +78,7 @@ public static class ReportEmail
             TextBody = string.Join("\n\n", text) + "\n",
             HtmlBody = $"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"></head><body>{string.Join("", html)}</body></html>",
         };
+        if (attachment is { } a) body.Attachments.Add(a.FileName, a.Pdf, new ContentType("application", "pdf"));
         return body.ToMessageBody();
     }
 

@@ -88,14 +88,11 @@ public sealed class RollupDelivery(
                 _logger.LogWarning("{Commune} has not reported {Period}, but {Body} has no contact for it (communeContacts)", commune.Id, period, body.Id);
                 continue;
             }
-            var message = new MimeMessage();
-            message.From.Add(new MailboxAddress(body.Name, options.Value.Smtp.From));
-            message.To.Add(new MailboxAddress(committee, email));
-            message.MessageId = $"{body.Id}.{period}.{commune.Id.Replace('#', '-')}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub";
-            message.Subject = offsetDays > 0
-                ? $"Đôn đốc: {committee} chưa gửi báo cáo chuyển đổi số kỳ {period} (hạn {due})"
-                : $"Nhắc hạn: báo cáo chuyển đổi số kỳ {period} hạn ngày {due}";
-            message.Body = ReportEmail.ReminderBody(
+            var message = ReportEmail.Notice(new MailboxAddress(body.Name, options.Value.Smtp.From), new MailboxAddress(committee, email),
+                offsetDays > 0
+                    ? $"Đôn đốc: {committee} chưa gửi báo cáo chuyển đổi số kỳ {period} (hạn {due})"
+                    : $"Nhắc hạn: báo cáo chuyển đổi số kỳ {period} hạn ngày {due}",
+                $"{body.Id}.{period}.{commune.Id.Replace('#', '-')}.reminder{offsetDays:+0;-0;0}@chuyendoiso.hub",
             [
                 $"Kính gửi {committee},",
                 offsetDays > 0
