@@ -82,15 +82,28 @@ public static partial class CliSupport
         return builder;
     }
 
-    private static void Configure(IHostApplicationBuilder builder, ParseResult parse, LogLevel logLevel)
+    /// <summary>The hub's settings from the same sources as every verb, without building a host (which would create the data folder).</summary>
+    public static HubOptions ReadOptions(ParseResult parse)
     {
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
-        builder.Configuration.AddEnvironmentVariables();
+        var configuration = new ConfigurationBuilder();
+        AddSources(configuration, parse);
+        return HubOptionsReader.Bind(configuration.Build());
+    }
+
+    private static void AddSources(IConfigurationBuilder configuration, ParseResult parse)
+    {
+        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        configuration.AddJsonFile("appsettings.json", optional: true);
+        configuration.AddEnvironmentVariables();
         var overrides = new Dictionary<string, string?>();
         if (parse.GetValue(Data) is { } data) overrides["Hub:Data"] = data;
         if (parse.GetValue(Seeds) is { } seeds) overrides["Hub:Seeds"] = seeds;
-        builder.Configuration.AddInMemoryCollection(overrides);
+        configuration.AddInMemoryCollection(overrides);
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, ParseResult parse, LogLevel logLevel)
+    {
+        AddSources(builder.Configuration, parse);
         // Verbs print their own results; the log says only what needs attention. `run` logs at Information.
         builder.Configuration["Logging:LogLevel:Default"] = logLevel.ToString();
         builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = logLevel.ToString();

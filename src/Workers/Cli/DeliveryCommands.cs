@@ -26,7 +26,7 @@ public static class DeliveryCommands
             var fromAt = Date(parse.GetValue(from), "--from") is { } f ? HubTime.At(f, TimeOnly.MinValue) : (DateTimeOffset?)null;
             var toAt = Date(parse.GetValue(to), "--to") is { } t ? HubTime.At(t, TimeOnly.MaxValue) : (DateTimeOffset?)null;
             if (fromAt > toAt) throw new UserException($"--from {parse.GetValue(from)} is after --to {parse.GetValue(to)}; expected --from on or before --to");
-            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt, ApprovalReminderLead());
+            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt, CliSupport.ReadOptions(parse).Approval.ReminderLead);
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(items.Select(i => new
@@ -145,12 +145,6 @@ public static class DeliveryCommands
             Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
         return outcomes.All(o => o.Status is "sent" or "already_sent") ? 0 : 3;
     }
-
-    /// <summary>Hub:Approval:ReminderHours from the program's appsettings.json and Hub__* variables, without building a host (which would create the data folder).</summary>
-    private static TimeSpan ApprovalReminderLead() =>
-        HubOptionsReader.Bind(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables().Build()).Approval.ReminderLead;
 
     private static DateOnly? Date(string? text, string option) =>
         text is null ? null
