@@ -133,6 +133,10 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public IReadOnlyList<DepartmentReceiptRow> Receipts(string planId, string period) => connection.Query<DepartmentReceiptRow>(Sql.Receipts, new { planId, period }).AsList();
 
+    /// <summary>When each department's counted update for the period came, by code.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> LatestReceipts(string planId, string period) =>
+        Receipts(planId, period).ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
+
     /// <summary>
     /// Reports whose draft is out and not approved (awaiting), and those of them whose send time passed with nothing sent
     /// (overdue: the ledger holds them as awaiting_approval).

@@ -65,14 +65,31 @@ public sealed class ApprovalService(
     public async Task<IReadOnlyList<string>> RemindAsync(Plan plan, string period, CancellationToken cancellationToken)
     {
         if (!plan.RequiresApproval || IsApproved(plan.Id, period)) return [];
-        if (Find(plan.Id, period) is null) CompileDraft(plan, period);
+        EnsureDraft(plan, period);
         return await NotifyAsync(plan, period, "reminder", cancellationToken);
+    }
+
+    /// <summary>
+    /// The draft of a period whose cut-off passed, compiled now when there is none yet (the hub was down at the cut-off, or
+    /// installed after it), so the office and the signer always act on a kept draft.
+    /// </summary>
+    public void EnsureDraft(Plan plan, string period)
+    {
+        if (plan.RequiresApproval && Find(plan.Id, period) is null && catalog.FindPeriod(plan, period) is { } p && clock.GetUtcNow() >= DeliverySchedule.DraftAt(p))
+            CompileDraft(plan, period);
     }
 
     public bool IsApproved(string planId, string period)
     {
         using var connection = database.Open();
         return new ApprovalStore(connection).IsApproved(planId, period);
+    }
+
+    /// <summary>The kept draft's PDF; null before the first draft.</summary>
+    public byte[]? DraftPdf(string planId, string period)
+    {
+        using var connection = database.Open();
+        return new ApprovalStore(connection).DraftPdf(planId, period);
     }
 
     public ApprovalRow? Find(string planId, string period)
@@ -159,6 +176,7 @@ public sealed class ApprovalService(
     /// <summary>The state after the action, or refused: the refusal recorded in the audit log and thrown.</summary>
     private string Decide(Plan plan, string period, UserRow user, ApprovalAction action, string name)
     {
+        if (action != ApprovalAction.Approve) EnsureDraft(plan, period);
         var decision = ApprovalWorkflow.Decide(Find(plan.Id, period)?.State, action, plan.Id, user.Role, user.PlanId);
         if (decision.Allowed) return decision.State;
         using var connection = database.Open();

@@ -156,7 +156,7 @@ public static class ApprovalCommands
             var row = rows.GetValueOrDefault(period.Period);
             var report = producer.Compile(plan, period.Period);
             var receipts = store.Receipts(plan.Id, period.Period);
-            var latest = receipts.ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
+            var latest = store.LatestReceipts(plan.Id, period.Period);
             yield return new DraftStanding(
                 plan.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt,
                 DeliverySchedule.SendAt(plan, period),

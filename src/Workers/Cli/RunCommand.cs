@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ChuyenDoiSo.Workers.Operations;
 using ChuyenDoiSo.Workers.Portal;
+using ChuyenDoiSo.Workers.Review;
 using ChuyenDoiSo.Workers.Wiring;
 using Microsoft.AspNetCore.Builder;
 
@@ -18,11 +19,13 @@ public static class RunCommand
         builder.AddReportingHub().AddMessaging().AddDelivery().AddScheduling().AddServiceHosting();
         builder.AddOperations();
         builder.AddPortal();
+        builder.AddReview();
         if (Portal.AccountSecretCheck.Problem(builder.Configuration, HubOptionsReader.Read(builder.Configuration)) is { } problem)
             throw new UserException(problem);
         var app = builder.Build();
         app.MapOperations();
         app.MapPortal();
+        app.MapReview();
         return app;
     }
 

@@ -49,7 +49,11 @@ public static class DashboardHtml
         return span.TotalHours >= 1 ? $"{(int)span.TotalHours} giờ {span.Minutes} phút" : $"{span.Minutes} phút";
     }
 
-    public static string Page(string title, string path, string body)
+    public static string Page(string title, string path, string body) =>
+        Page(title, path, body, Navigation, "ChuyenDoiSo reporting hub — bảng điều khiển vận hành (operations dashboard)");
+
+    /// <summary>The same shell with another menu and subtitle (the review pages of the office and the signer).</summary>
+    public static string Page(string title, string path, string body, IReadOnlyList<(string Path, string Label)> navigation, string subtitle, string? aside = null)
     {
         var html = new StringBuilder();
         html.Append($$"""
@@ -91,13 +95,23 @@ public static class DashboardHtml
             pre { white-space: pre-wrap; max-width: 60em; margin: 0; }
             td ul { margin: 0; padding-left: 1.2em; }
             .legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border: 1px solid #d0d7de; }
+            .review { display: grid; grid-template-columns: minmax(0, 3fr) minmax(24rem, 2fr); gap: 16px; align-items: start; }
+            .review iframe { width: 100%; height: 1200px; border: 1px solid #d0d7de; background: #fff; }
+            .review textarea { width: 100%; min-height: 5em; font: inherit; box-sizing: border-box; }
+            .review input[type=text], .review input[type=password] { width: 100%; box-sizing: border-box; padding: 4px; }
+            .watermark { color: #a5161d; font-weight: 700; letter-spacing: .1em; margin: 0 0 6px; }
+            .panel { background: #fff; border: 1px solid #d0d7de; padding: 8px 12px; margin-bottom: 12px; }
+            .panel h3 { font-size: 16px; margin: 4px 0 8px; }
+            .returned { background: #fde2b8; color: #7c2d12; }
+            .state-approved { color: #14532d; font-weight: 700; } .state-ready { color: #1f6feb; font-weight: 700; } .state-draft { color: #9a3412; font-weight: 700; }
+            header .who { float: right; } header .who form { display: inline; } header .who button { background: none; border: 0; color: #fff; text-decoration: underline; }
             </style>
             </head>
             <body>
-            <header><h1>Trung tâm báo cáo chuyển đổi số</h1><small>ChuyenDoiSo reporting hub — bảng điều khiển vận hành (operations dashboard)</small></header>
+            <header>{{aside}}<h1>Trung tâm báo cáo chuyển đổi số</h1><small>{{E(subtitle)}}</small></header>
             <nav>
             """);
-        foreach (var (href, label) in Navigation)
+        foreach (var (href, label) in navigation)
             html.Append($"""<a href="{href}"{(href == path ? " class=\"active\"" : "")}>{E(label)}</a>""");
         html.Append("</nav>\n<main>\n<h2>").Append(E(title)).Append("</h2>\n").Append(body).Append("\n</main>\n</body>\n</html>\n");
         return html.ToString();

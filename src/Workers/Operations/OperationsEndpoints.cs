@@ -25,8 +25,9 @@ public static class OperationsEndpoints
         // credentials, whoever asks. Health stays open for probes.
         app.Use(async (context, next) =>
         {
-            // The department portal has its own login (a department's credentials), never the operator's.
+            // The department portal and the review pages have their own logins (a department's; an office's or a signer's), never the operator's.
             if (!context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(Wiring.PortalLinks.Root)
+                && !context.Request.Path.StartsWithSegments(Review.ReviewPages.Root)
                 && !access.IsOpen(context) && access.Authenticate(context) is null)
             {
                 await OperatorAccess.Challenge(access.ListensBeyondLoopback

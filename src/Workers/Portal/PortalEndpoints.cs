@@ -115,10 +115,7 @@ public static class PortalEndpoints
     {
         using var connection = database.Open();
         var store = new Reporting.Approval.ApprovalStore(connection);
-        var latest = store.Returns(planId, period).LastOrDefault(r => r.Department == department);
-        if (latest is null) return null;
-        var received = store.Receipts(planId, period).FirstOrDefault(r => r.Department == department)?.ReceivedAt;
-        return Reporting.Approval.ApprovalWorkflow.IsStillReturned(latest.ReturnedAt, received) ? latest : null;
+        return Reporting.Approval.ReviewFindings.StillReturned(department, store.Returns(planId, period), store.LatestReceipts(planId, period));
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, string plan, string period, HubDatabase database, PortalSubmitter submitter, TimeProvider clock)
@@ -258,24 +255,12 @@ public static class PortalEndpoints
     private static string SubmittedBy(Session session) => $"{session.Department.Name} (cổng báo cáo, {session.Who.User})";
 
     /// <summary>A POST without this site's antiforgery token (or with a stale one) is refused before anything is read or sent.</summary>
-    private static async Task<IResult?> Refused(HttpContext context)
-    {
-        try
-        {
-            await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
-            return null;
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return Content(PortalPages.Message("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc không gửi từ cổng báo cáo; hãy tải lại trang rồi gửi lại."), StatusCodes.Status400BadRequest);
-        }
-    }
+    private static async Task<IResult?> Refused(HttpContext context) => await FormGuard.IsValidAsync(context) ? null
+        : Content(PortalPages.Message("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc không gửi từ cổng báo cáo; hãy tải lại trang rồi gửi lại."), StatusCodes.Status400BadRequest);
 
-    private static string Tokens(HttpContext context) => context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken!;
+    private static string Tokens(HttpContext context) => FormGuard.Token(context);
 
-    /// <summary>Only a path of the portal itself: never another site (an open redirect), never //host.</summary>
-    private static string? LocalReturn(string? returnUrl) =>
-        returnUrl is { Length: > 0 } r && r.StartsWith(PortalLinks.Root + "/", StringComparison.Ordinal) && !r.StartsWith("//", StringComparison.Ordinal) && !r.Contains('\\', StringComparison.Ordinal) ? r : null;
+    private static string? LocalReturn(string? returnUrl) => FormGuard.LocalPath(PortalLinks.Root, returnUrl);
 
     private static IResult Content(string html, int status = StatusCodes.Status200OK) => Results.Content(html, Html, statusCode: status);
 }

@@ -8,9 +8,10 @@ namespace ChuyenDoiSo.Workers.Tests.Portal;
 
 /// <summary>
 /// `run` as a real process on the embedded default, Kestrel on a free loopback port, a data folder of its own; and the
-/// departments' passwords exactly as `accounts --format json` prints them. Shared by one test class.
+/// departments' passwords exactly as `accounts --format json` prints them. Shared by one test class. A subclass may give
+/// its own seeds, settings and rows in hub.db before the hub starts (<see cref="Review.ReviewHub"/>).
 /// </summary>
-public sealed partial class PortalHub : IAsyncLifetime, IDisposable
+public partial class PortalHub : IAsyncLifetime, IDisposable
 {
     public const string PlanId = "binh-chuong-2026";
     public const string Secret = "portal-test-secret";
@@ -24,13 +25,27 @@ public sealed partial class PortalHub : IAsyncLifetime, IDisposable
     public string DatabasePath => _folder.Combine("data", "hub.db");
     public HubProcess Process => _hub!;
 
-    public Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
+    public Dictionary<string, string> Environment()
     {
-        ["Hub__Data"] = _folder.Combine("data"),
-        ["Hub__Seeds"] = TestPaths.Seeds,
-        ["Hub__RabbitMq__AccountSecret"] = Secret,
-        ["Hub__Http__Urls"] = BaseUri.GetLeftPart(UriPartial.Authority),
-    };
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Hub__Data"] = _folder.Combine("data"),
+            ["Hub__Seeds"] = Seeds,
+            ["Hub__RabbitMq__AccountSecret"] = Secret,
+            ["Hub__Http__Urls"] = BaseUri.GetLeftPart(UriPartial.Authority),
+        };
+        foreach (var (key, value) in Settings()) environment[key] = value;
+        return environment;
+    }
+
+    /// <summary>The seeds folder the hub reads.</summary>
+    protected virtual string Seeds => TestPaths.Seeds;
+
+    /// <summary>More settings (environment variables) for every command of this hub.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings() => [];
+
+    /// <summary>Runs once the data folder exists (after `accounts`), before `run` starts.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
@@ -39,6 +54,7 @@ public sealed partial class PortalHub : IAsyncLifetime, IDisposable
         Assert.True(accounts.ExitCode == 0, accounts.Stderr);
         foreach (var department in JsonNode.Parse(accounts.Stdout)!["departments"]!.AsArray())
             Passwords[(string)department!["user"]!] = (string)department["password"]!;
+        await BeforeStartAsync();
         _hub = HubProcess.Start(_folder.Path, Environment(), "run");
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -58,13 +74,17 @@ public sealed partial class PortalHub : IAsyncLifetime, IDisposable
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_hub is not null) await _hub.DisposeAsync();
         _folder.Dispose();
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        _folder.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>A browser-like client of its own: its own cookies, redirects not followed (the tests look at them).</summary>
     public PortalClient Client() => new(BaseUri);
@@ -88,9 +108,11 @@ public sealed partial class PortalClient(Uri baseUri) : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
     }
 
-    public async Task<(HttpStatusCode Status, string Html, Uri? Location)> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> fields)
+    public async Task<(HttpStatusCode Status, string Html, Uri? Location)> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, params (string Name, string Value)[] headers)
     {
-        using var response = await _http.PostAsync(path, new FormUrlEncodedContent(fields));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        foreach (var (name, value) in headers) request.Headers.Add(name, value);
+        using var response = await _http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
     }
 
@@ -106,10 +128,14 @@ public sealed partial class PortalClient(Uri baseUri) : IDisposable
     public static string Token(string html) =>
         TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new Xunit.Sdk.XunitException("no antiforgery token on the page");
 
-    public async Task<(HttpStatusCode Status, string Html, Uri? Location)> LoginAsync(string user, string password, string? returnUrl = null)
+    public Task<(HttpStatusCode Status, string Html, Uri? Location)> LoginAsync(string user, string password, string? returnUrl = null) =>
+        LoginAsync("portal", user, password, returnUrl);
+
+    /// <summary>Logs in on the login page under <paramref name="root"/>: "portal" (a department) or "review" (the office, the signer).</summary>
+    public async Task<(HttpStatusCode Status, string Html, Uri? Location)> LoginAsync(string root, string user, string password, string? returnUrl)
     {
-        var page = await GetAsync("portal/login");
-        return await PostAsync("portal/login", [new("__RequestVerificationToken", Token(page.Html)), new("user", user), new("password", password), new("returnUrl", returnUrl ?? "")]);
+        var page = await GetAsync($"{root}/login");
+        return await PostAsync($"{root}/login", [new("__RequestVerificationToken", Token(page.Html)), new("user", user), new("password", password), new("returnUrl", returnUrl ?? "")]);
     }
 
     public void Dispose() => _http.Dispose();
