@@ -40,43 +40,60 @@ public sealed class ApprovalService(
 
     private PlanCatalog catalog => registry.Current;
 
-    /// <summary>Compiles the draft (marked DỰ THẢO, no number) and keeps it; false when the period is approved (locked) or the plan needs no approval.</summary>
-    public bool CompileDraft(Plan plan, string period)
+    /// <summary>A commune's report for a plan's period as approval sees it.</summary>
+    public ApprovalSubject Subject(Plan plan, string period)
     {
-        if (!plan.RequiresApproval) return false;
-        var report = producer.Compile(plan, period);
-        var pdf = PdfReportRenderer.Render(ReportDocument.Build(report, new RenderOptions(HubTime.LocalDate(clock.GetUtcNow()))), new PdfRenderSettings { Draft = true });
+        var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"--period \"{period}\" is not in plan {plan.Id}'s calendar");
+        return new ApprovalSubject(plan.Id, period, ReportText.PeriodText(reportingPeriod), $"UBND {plan.Commune.FullName}", plan.RequiresApproval,
+            DeliverySchedule.DraftAt(reportingPeriod), DeliverySchedule.SendAt(plan, reportingPeriod), ReviewLinks.Review(options.Value.Http, plan.Id, period),
+            day => PdfReportRenderer.Render(ReportDocument.Build(producer.Compile(plan, period), new RenderOptions(day)), new PdfRenderSettings { Draft = true }),
+            async ct => (await registrar.IssueAsync(plan, period, correction: false, ct)).Entry.Number,
+            ct => delivery.DeliverAsync(plan, period, resend: false, ct));
+    }
+
+    /// <summary>Compiles the draft (marked DỰ THẢO, no number) and keeps it; false when the period is approved (locked) or the plan needs no approval.</summary>
+    public bool CompileDraft(Plan plan, string period) => CompileDraft(Subject(plan, period));
+
+    public bool CompileDraft(ApprovalSubject subject)
+    {
+        if (!subject.RequiresApproval) return false;
+        var pdf = subject.DraftPdf(HubTime.LocalDate(clock.GetUtcNow()));
         using var connection = database.Open();
-        return new ApprovalStore(connection).SaveDraft(plan.Id, period, pdf, clock.GetUtcNow(), HubActor);
+        return new ApprovalStore(connection).SaveDraft(subject.Id, subject.Period, pdf, clock.GetUtcNow(), HubActor);
     }
 
     /// <summary>At the cut-off: the draft, and an email with it and the review link to each office and signer user of the plan.</summary>
-    public async Task<IReadOnlyList<string>> DraftAsync(Plan plan, string period, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> DraftAsync(Plan plan, string period, CancellationToken cancellationToken) => DraftAsync(Subject(plan, period), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> DraftAsync(ApprovalSubject subject, CancellationToken cancellationToken)
     {
-        if (!CompileDraft(plan, period))
+        if (!CompileDraft(subject))
         {
-            logger.LogInformation("No draft for {Plan} {Period}: {Why}", plan.Id, period, plan.RequiresApproval ? "approved already" : "the plan needs no approval");
+            logger.LogInformation("No draft for {Plan} {Period}: {Why}", subject.Id, subject.Period, subject.RequiresApproval ? "approved already" : "it needs no approval");
             return [];
         }
-        return await NotifyAsync(plan, period, "draft", cancellationToken);
+        return await NotifyAsync(subject, "draft", cancellationToken);
     }
 
     /// <summary>Before the send time: the office and the signer reminded again, unless it is approved.</summary>
-    public async Task<IReadOnlyList<string>> RemindAsync(Plan plan, string period, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> RemindAsync(Plan plan, string period, CancellationToken cancellationToken) => RemindAsync(Subject(plan, period), cancellationToken);
+
+    public async Task<IReadOnlyList<string>> RemindAsync(ApprovalSubject subject, CancellationToken cancellationToken)
     {
-        if (!plan.RequiresApproval || IsApproved(plan.Id, period)) return [];
-        EnsureDraft(plan, period);
-        return await NotifyAsync(plan, period, "reminder", cancellationToken);
+        if (!subject.RequiresApproval || IsApproved(subject.Id, subject.Period)) return [];
+        EnsureDraft(subject);
+        return await NotifyAsync(subject, "reminder", cancellationToken);
     }
 
     /// <summary>
     /// The draft of a period whose cut-off passed, compiled now when there is none yet (the hub was down at the cut-off, or
     /// installed after it), so the office and the signer always act on a kept draft.
     /// </summary>
-    public void EnsureDraft(Plan plan, string period)
+    public void EnsureDraft(Plan plan, string period) => EnsureDraft(Subject(plan, period));
+
+    public void EnsureDraft(ApprovalSubject subject)
     {
-        if (plan.RequiresApproval && Find(plan.Id, period) is null && catalog.FindPeriod(plan, period) is { } p && clock.GetUtcNow() >= DeliverySchedule.DraftAt(p))
-            CompileDraft(plan, period);
+        if (subject.RequiresApproval && Find(subject.Id, subject.Period) is null && clock.GetUtcNow() >= subject.DraftAt) CompileDraft(subject);
     }
 
     public bool IsApproved(string planId, string period)
@@ -146,80 +163,87 @@ public sealed class ApprovalService(
     /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends it. A second
     /// approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went).
     /// </summary>
-    public async Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken)
+    public Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken) =>
+        ApproveAsync(Subject(plan, period), user, cancellationToken);
+
+    public async Task<ApprovalOutcome> ApproveAsync(ApprovalSubject subject, UserRow user, CancellationToken cancellationToken)
     {
-        var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"--period \"{period}\" is not in plan {plan.Id}'s calendar");
-        var sendAt = DeliverySchedule.SendAt(plan, reportingPeriod);
-        var row = Find(plan.Id, period);
+        var (id, period, sendAt) = (subject.Id, subject.Period, subject.SendAt);
+        var row = Find(id, period);
         if (row?.State == ApprovalStates.Approved)
         {
             using (var connection = database.Open())
-                new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(plan.Id, period),
+                new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(id, period),
                     $"approved by {row.ApprovedBy} at {row.ApprovedAt:O}");
-            return new ApprovalOutcome(true, null, sendAt, clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : []);
+            return new ApprovalOutcome(true, null, sendAt, clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : []);
         }
-        if (row is null && clock.GetUtcNow() < DeliverySchedule.DraftAt(reportingPeriod))
-            throw new ApprovalRefusedException($"the data of {period} are open until the cut-off {reportingPeriod.CutOff:yyyy-MM-dd}; there is no draft to approve yet");
-        Decide(plan, period, user, ApprovalAction.Approve, "approve");
+        if (row is null && clock.GetUtcNow() < subject.DraftAt)
+            throw new ApprovalRefusedException($"the data of {period} are open until {HubTime.LocalDateTime(subject.DraftAt):yyyy-MM-dd HH:mm}; there is no draft to approve yet");
+        Decide(subject, user, ApprovalAction.Approve, "approve");
         // The approved content is the draft as it stands now: compiled once more, then locked.
-        CompileDraft(plan, period);
+        CompileDraft(subject);
         bool approved;
-        using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(plan.Id, period, user.UserName, clock.GetUtcNow());
+        using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(id, period, user.UserName, clock.GetUtcNow());
         if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
-        var (entry, _) = await registrar.IssueAsync(plan, period, correction: false, cancellationToken);
-        logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", plan.Id, period, user.UserName, entry.Number,
+        var number = await subject.Issue(cancellationToken);
+        logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", id, period, user.UserName, number,
             clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
-        var sent = clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : [];
-        return new ApprovalOutcome(false, entry.Number, sendAt, sent);
+        var sent = clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : [];
+        return new ApprovalOutcome(false, number, sendAt, sent);
     }
 
     /// <summary>The state after the action, or refused: the refusal recorded in the audit log and thrown.</summary>
-    private string Decide(Plan plan, string period, UserRow user, ApprovalAction action, string name)
+    private string Decide(Plan plan, string period, UserRow user, ApprovalAction action, string name) => Decide(Subject(plan, period), user, action, name);
+
+    private string Decide(ApprovalSubject subject, UserRow user, ApprovalAction action, string name)
     {
-        if (action != ApprovalAction.Approve) EnsureDraft(plan, period);
-        var decision = ApprovalWorkflow.Decide(Find(plan.Id, period)?.State, action, plan.Id, user.Role, user.PlanId);
-        if (decision.Allowed) return decision.State;
+        var decision = ApprovalWorkflow.Decide(Find(subject.Id, subject.Period)?.State, action, subject.Id, user.Role, user.PlanId);
+        if (decision.Allowed)
+        {
+            // The office acts on a kept draft (the approval compiles its own, last one).
+            if (action != ApprovalAction.Approve) EnsureDraft(subject);
+            return decision.State;
+        }
         using var connection = database.Open();
-        new ApprovalStore(connection).Refused(plan.Id, period, user.UserName, name, decision.Refusal!, clock.GetUtcNow());
-        throw new ApprovalRefusedException($"--user \"{user.UserName}\" may not {name} {plan.Id} {period}: {decision.Refusal}");
+        new ApprovalStore(connection).Refused(subject.Id, subject.Period, user.UserName, name, decision.Refusal!, clock.GetUtcNow());
+        throw new ApprovalRefusedException($"--user \"{user.UserName}\" may not {name} {subject.Id} {subject.Period}: {decision.Refusal}");
     }
 
-    private async Task<IReadOnlyList<string>> NotifyAsync(Plan plan, string period, string kind, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> NotifyAsync(ApprovalSubject subject, string kind, CancellationToken cancellationToken)
     {
-        var reportingPeriod = catalog.FindPeriod(plan, period)!;
         IReadOnlyList<UserRow> users;
         byte[]? pdf;
         using (var connection = database.Open())
         {
-            users = new UserStore(connection).List(plan.Id).Where(u => u.Role is UserRoles.Office or UserRoles.Signer).ToList();
-            pdf = new ApprovalStore(connection).DraftPdf(plan.Id, period);
+            users = new UserStore(connection).List(subject.Id).Where(u => u.Role is UserRoles.Office or UserRoles.Signer).ToList();
+            pdf = new ApprovalStore(connection).DraftPdf(subject.Id, subject.Period);
         }
         if (users.Count == 0)
         {
-            logger.LogWarning("Plan {Plan} requires approval but has no office or signer user to tell about {Period} (users add --plan {Plan} --role office|signer)", plan.Id, period, plan.Id);
+            logger.LogWarning("{Plan} requires approval but has no office or signer user to tell about {Period} (users add --plan {Plan} --role office|signer)", subject.Id, subject.Period, subject.Id);
             return [];
         }
-        var notices = users.Select(u => new Reminder($"approval-{kind}:{u.UserName}", u.Email, Notice(plan, reportingPeriod, u, kind, pdf),
-            $"approval-{kind}_{plan.Id}_{period}_{u.UserName}.eml"));
-        return await loop.RemindAsync(plan.Id, period, 0, notices, cancellationToken, countAsReminder: false);
+        var notices = users.Select(u => new Reminder($"approval-{kind}:{u.UserName}", u.Email, Notice(subject, u, kind, pdf),
+            $"approval-{kind}_{subject.Id}_{subject.Period}_{u.UserName}.eml"));
+        return await loop.RemindAsync(subject.Id, subject.Period, 0, notices, cancellationToken, countAsReminder: false);
     }
 
-    private MimeMessage Notice(Plan plan, ReportingPeriod period, UserRow user, string kind, byte[]? pdf)
+    private MimeMessage Notice(ApprovalSubject subject, UserRow user, string kind, byte[]? pdf)
     {
-        var words = ReportText.PeriodText(period);
-        var sendAt = HubTime.LocalDateTime(DeliverySchedule.SendAt(plan, period)).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
-        var subject = kind == "draft"
+        var words = subject.PeriodText;
+        var sendAt = HubTime.LocalDateTime(subject.SendAt).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        var title = kind == "draft"
             ? $"Dự thảo báo cáo chuyển đổi số {words} chờ rà soát, phê duyệt"
             : $"Nhắc phê duyệt: báo cáo chuyển đổi số {words} phải gửi lúc {sendAt}";
         var ask = user.Role == UserRoles.Signer ? "Đề nghị đồng chí xem xét, phê duyệt và ký số báo cáo." : "Đề nghị Văn phòng rà soát dự thảo, trả lại bộ phận có số liệu chưa đúng và trình ký.";
         var lead = kind == "draft"
             ? $"Dự thảo báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} đã được tổng hợp. Báo cáo sẽ được gửi cấp trên lúc {sendAt} khi đã được phê duyệt."
             : $"Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số {words} chưa được phê duyệt; hạn gửi cấp trên lúc {sendAt}. Báo cáo chưa phê duyệt sẽ không được gửi.";
-        return ReportEmail.Notice(new MailboxAddress($"UBND {plan.Commune.FullName}", options.Value.Smtp.From), new MailboxAddress(user.UserName, user.Email),
-            subject, $"{plan.Id}.{period.Period}.{user.UserName}.approval-{kind}@chuyendoiso.hub",
-            [$"Kính gửi {user.UserName},", lead, ask, $"UBND {plan.Commune.FullName}"],
-            ("Xem và phê duyệt dự thảo", ReviewLinks.Review(options.Value.Http, plan.Id, period.Period)),
-            pdf is null ? null : ($"{plan.Id}_{period.Period}_du-thao.pdf", pdf));
+        return ReportEmail.Notice(new MailboxAddress(subject.Sender, options.Value.Smtp.From), new MailboxAddress(user.UserName, user.Email),
+            title, $"{subject.Id.Replace('#', '-')}.{subject.Period}.{user.UserName}.approval-{kind}@chuyendoiso.hub",
+            [$"Kính gửi {user.UserName},", lead, ask, subject.Sender],
+            subject.ReviewLink is { } link ? ("Xem và phê duyệt dự thảo", link) : null,
+            pdf is null ? null : ($"{subject.Id}_{subject.Period}_du-thao.pdf", pdf));
     }
 
     /// <summary>The department sent back hears it by email (once per return), with the comment and the link to its form.</summary>

@@ -1,0 +1,29 @@
+using ChuyenDoiSo.Reporting.Deliver;
+using ChuyenDoiSo.Workers.Deliver;
+
+namespace ChuyenDoiSo.Workers.Approval;
+
+/// <summary>
+/// A report that may need approval, whichever level issues it: a commune's report for a plan's period, or a higher body's
+/// roll-up. What approval does with it (draft, notices, hold, approve, lock) is one piece of code, <see cref="ApprovalService"/>;
+/// the subject says only how this report is drafted, issued and sent.
+/// </summary>
+/// <param name="Id">The plan's or the body's id: the approvals rows and the users (`users add --plan`) are keyed by it.</param>
+/// <param name="PeriodText">The period in words, "tháng 11 năm 2026".</param>
+/// <param name="Sender">Who the notices come from: "UBND Xã Bình Chương", or the body's name.</param>
+/// <param name="ReviewLink">The review page of the draft; null where there is none (a roll-up is approved on the command line).</param>
+/// <param name="DraftPdf">The draft as it stands now, marked DỰ THẢO on every page, dated the given day.</param>
+/// <param name="Issue">Issues it (its number, both signatures, stored); returns the number.</param>
+/// <param name="Deliver">Sends it on every channel that has not had it (the ledger's).</param>
+public sealed record ApprovalSubject(
+    string Id,
+    string Period,
+    string PeriodText,
+    string Sender,
+    bool RequiresApproval,
+    DateTimeOffset DraftAt,
+    DateTimeOffset SendAt,
+    string? ReviewLink,
+    Func<DateOnly, byte[]> DraftPdf,
+    Func<CancellationToken, Task<string>> Issue,
+    Func<CancellationToken, Task<IReadOnlyList<DeliveryOutcome>>> Deliver);
