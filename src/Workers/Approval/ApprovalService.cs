@@ -151,11 +151,13 @@ public sealed class ApprovalService(
         new ApprovalStore(connection).Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state);
     }
 
-    public void MarkReady(Plan plan, string period, UserRow user)
+    public void MarkReady(Plan plan, string period, UserRow user) => MarkReady(Subject(plan, period), user);
+
+    public void MarkReady(ApprovalSubject subject, UserRow user)
     {
-        Decide(plan, period, user, ApprovalAction.MarkReady, "ready");
+        Decide(subject, user, ApprovalAction.MarkReady, "ready");
         using var connection = database.Open();
-        new ApprovalStore(connection).MarkReady(plan.Id, period, user.UserName, clock.GetUtcNow());
+        new ApprovalStore(connection).MarkReady(subject.Id, subject.Period, user.UserName, clock.GetUtcNow());
     }
 
     /// <summary>

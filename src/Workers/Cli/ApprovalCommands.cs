@@ -8,7 +8,9 @@ using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Register;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Reporting.Users;
+using ChuyenDoiSo.Reporting.Rollup;
 using ChuyenDoiSo.Workers.Approval;
+using ChuyenDoiSo.Workers.Rollup;
 using ChuyenDoiSo.Workers.Deliver;
 using ChuyenDoiSo.Workers.Wiring;
 
@@ -27,13 +29,25 @@ public static class ApprovalCommands
             using var host = Host(parse);
             var catalog = CliSupport.LoadCatalog(host.Services);
             var plans = catalog.Plans.Where(p => p.RequiresApproval).ToList();
+            // One level up, the body's roll-ups are what it approves.
+            var body = CliSupport.Options(host.Services).IsHigherLevel ? host.Services.GetRequiredService<RollupSetup>().Body : null;
             if (parse.GetValue(plan) is { } id)
             {
-                var chosen = CliSupport.RequirePlan(catalog, id);
-                if (!chosen.RequiresApproval) throw new UserException($"--plan {id}: its file says approval: {chosen.Approval ?? "none"}, so its reports are sent without review; expected a plan with approval: required");
-                plans = [chosen];
+                body = Body(host.Services, id);
+                if (body is not null)
+                {
+                    if (!body.RequiresApproval) throw new UserException($"--plan {id}: the body's file says approval: {body.Approval ?? "none"}, so its roll-ups are sent without review; expected approval: required");
+                    plans = [];
+                }
+                else
+                {
+                    var chosen = CliSupport.RequirePlan(catalog, id);
+                    if (!chosen.RequiresApproval) throw new UserException($"--plan {id}: its file says approval: {chosen.Approval ?? "none"}, so its reports are sent without review; expected a plan with approval: required");
+                    plans = [chosen];
+                }
             }
             var drafts = plans.SelectMany(p => Standing(host.Services, catalog, p)).ToList();
+            if (body is { RequiresApproval: true }) drafts.AddRange(RollupStanding(host.Services, host.Services.GetRequiredService<RollupSetup>()));
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(drafts, PlanJson.Indented));
@@ -67,23 +81,26 @@ public static class ApprovalCommands
             if (parse.GetValue(back) is not null && parse.GetValue(comment) is null) throw new UserException("--return needs --comment saying what the department must correct");
             if (parse.GetValue(edit) is not null && parse.GetValue(text) is null) throw new UserException("--edit needs --text, the section's new text");
             using var host = Host(parse);
-            var (p, label, acting, approvals) = Act(host.Services, parse, plan, period, user, "review");
+            var (subject, p, acting, approvals) = Act(host.Services, parse, plan, period, user, "review");
+            var label = subject.Period;
             try
             {
+                if (p is null && parse.GetValue(ready) is false)
+                    throw new UserException($"--plan {subject.Id} is a higher body: its roll-up has no departments to send back or commune sections to edit; expected --ready");
                 if (parse.GetValue(back) is { } department)
                 {
-                    await approvals.ReturnDepartmentAsync(p, label, acting, department, parse.GetValue(comment)!);
-                    Console.WriteLine($"returned {department}'s update for {p.Id} {label} with the comment; the department is told by email and on its portal page");
+                    await approvals.ReturnDepartmentAsync(p!, label, acting, department, parse.GetValue(comment)!);
+                    Console.WriteLine($"returned {department}'s update for {subject.Id} {label} with the comment; the department is told by email and on its portal page");
                 }
                 else if (parse.GetValue(edit) is { } section)
                 {
-                    approvals.EditSection(p, label, acting, section, parse.GetValue(text)!);
-                    Console.WriteLine($"edited {section} of {p.Id} {label}");
+                    approvals.EditSection(p!, label, acting, section, parse.GetValue(text)!);
+                    Console.WriteLine($"edited {section} of {subject.Id} {label}");
                 }
                 else
                 {
-                    approvals.MarkReady(p, label, acting);
-                    Console.WriteLine($"{p.Id} {label} is ready for signing");
+                    approvals.MarkReady(subject, acting);
+                    Console.WriteLine($"{subject.Id} {label} is ready for signing");
                 }
             }
             catch (Exception e) when (e is ArgumentException or ApprovalRefusedException)
@@ -105,20 +122,21 @@ public static class ApprovalCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = Host(parse);
-            var (p, label, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
+            var (subject, _, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
+            var (id, label) = (subject.Id, subject.Period);
             ApprovalOutcome outcome;
             try
             {
-                outcome = await approvals.ApproveAsync(p, label, acting, cancellationToken);
+                outcome = await approvals.ApproveAsync(subject, acting, cancellationToken);
             }
             catch (Exception e) when (e is Signing.SigningConfigurationException or ApprovalRefusedException)
             {
                 throw new UserException(e.Message);
             }
-            var row = approvals.Find(p.Id, label)!;
+            var row = approvals.Find(id, label)!;
             Console.WriteLine(outcome.AlreadyApproved
-                ? $"{p.Id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; nothing issued again"
-                : $"approved {p.Id} {label} as {acting.UserName}: issued {outcome.Number}, " +
+                ? $"{id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; nothing issued again"
+                : $"approved {id} {label} as {acting.UserName}: issued {outcome.Number}, " +
                   (outcome.Deliveries.Count == 0 ? $"to be sent at {Local(outcome.SendAt)}" : "sent now"));
             foreach (var o in outcome.Deliveries)
                 Console.WriteLine($"{o.Status,-12} {o.PlanId} {o.Period} {o.Channel,-8} {o.Recipient}  attempts {o.Attempts}{(o.Error is null ? "" : "  " + o.Error)}");
@@ -177,20 +195,41 @@ public static class ApprovalCommands
         new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true },
         new Option<string>("--user") { Description = "Who acts (a user of the plan, see `users list`)", Required = true });
 
-    /// <summary>The plan, the period and the acting user, whose password was read and checked; refusals are one line, exit 2.</summary>
-    private static (Plan Plan, string Period, UserRow User, ApprovalService Approvals) Act(
+    /// <summary>
+    /// The report (a plan's, or on a higher hub the body's roll-up when --plan names the body), the plan when it is a
+    /// commune's, and the acting user, whose password was read and checked; refusals are one line, exit 2.
+    /// </summary>
+    private static (ApprovalSubject Subject, Plan? Plan, UserRow User, ApprovalService Approvals) Act(
         IServiceProvider services, ParseResult parse, Option<string> plan, Option<string> period, Option<string> user, string action)
     {
-        var catalog = CliSupport.LoadCatalog(services);
-        var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
-        if (!p.RequiresApproval) throw new UserException($"--plan {p.Id}: its file says approval: {p.Approval ?? "none"}; its reports are sent without review, so there is nothing to {action}");
-        var label = CliSupport.RequirePeriod(catalog, p, parse.GetValue(period)!).Period;
         var approvals = services.GetRequiredService<ApprovalService>();
+        var id = parse.GetValue(plan)!;
+        ApprovalSubject subject;
+        Plan? p = null;
+        if (Body(services, id) is { } body)
+        {
+            if (!body.RequiresApproval) throw new UserException($"--plan {id}: the body's file says approval: {body.Approval ?? "none"}; its roll-ups are sent without review, so there is nothing to {action}");
+            try
+            {
+                subject = services.GetRequiredService<RollupApproval>().Subject(parse.GetValue(period)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserException(e.Message);
+            }
+        }
+        else
+        {
+            var catalog = CliSupport.LoadCatalog(services);
+            p = CliSupport.RequirePlan(catalog, id);
+            if (!p.RequiresApproval) throw new UserException($"--plan {p.Id}: its file says approval: {p.Approval ?? "none"}; its reports are sent without review, so there is nothing to {action}");
+            subject = approvals.Subject(p, CliSupport.RequirePeriod(catalog, p, parse.GetValue(period)!).Period);
+        }
         var name = parse.GetValue(user)!;
         var password = PasswordInput.Read($"password of {name}", confirm: false);
         try
         {
-            return (p, label, approvals.Authenticate(name, password, p.Id, label, action), approvals);
+            return (subject, p, approvals.Authenticate(name, password, subject.Id, subject.Period, action), approvals);
         }
         catch (ApprovalRefusedException e)
         {
@@ -198,11 +237,34 @@ public static class ApprovalCommands
         }
     }
 
+    /// <summary>The higher body --plan names (seeds/higher/&lt;id&gt;.json, the host set up for it); null for a plan.</summary>
+    private static HigherBody? Body(IServiceProvider services, string id) =>
+        CliSupport.IsHigherBody(CliSupport.Options(services), id) ? services.GetRequiredService<RollupSetup>().Body : null;
+
     private static IHost Host(ParseResult parse)
     {
         var builder = CliSupport.CreateBuilder(parse);
+        // --plan naming a higher body: this host works for that body's roll-ups.
+        if (parse.GetValue<string>("--plan") is { } id && CliSupport.IsHigherBody(HubOptionsReader.Read(builder.Configuration), id)) builder.Configuration["Hub:Higher:Id"] = id;
         builder.AddReportingHub().AddDelivery();
         return builder.Build();
+    }
+
+    /// <summary>A body's roll-ups under approval as `drafts` prints them: kept drafts and those whose communes' due date passed.</summary>
+    private static IEnumerable<DraftStanding> RollupStanding(IServiceProvider services, RollupSetup setup)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var register = services.GetRequiredService<OutgoingRegister>();
+        var ledger = services.GetRequiredService<DeliveryLedger>().All().Where(r => r.PlanId == setup.Body.Id).ToList();
+        using var connection = services.GetRequiredService<HubDatabase>().Open();
+        var rows = new ApprovalStore(connection).All(setup.Body.Id).ToDictionary(r => r.Period, StringComparer.Ordinal);
+        foreach (var period in setup.Calendar.Where(x => rows.ContainsKey(x.Period) || RollupSetup.DraftAt(x) <= now))
+        {
+            var row = rows.GetValueOrDefault(period.Period);
+            yield return new DraftStanding(setup.Body.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt, setup.SendAt(period),
+                ledger.Where(r => r.Period == period.Period).Select(r => $"{r.Channel}: {r.Status}").ToList(), [], [], [], [],
+                row?.ReadyBy, row?.ReadyAt, row?.ApprovedBy, row?.ApprovedAt, register.Current(setup.Body.Id, period.Period)?.Number, []);
+        }
     }
 
     private static string Local(DateTimeOffset at) => HubTime.LocalDateTime(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

@@ -116,6 +116,10 @@ public static partial class CliSupport
 
     public static PlanCatalog LoadCatalog(IServiceProvider services) => services.GetRequiredService<PlanCatalog>();
 
+    /// <summary>Whether <paramref name="id"/> names a higher body of the seeds (seeds/higher/&lt;id&gt;.json) rather than a plan.</summary>
+    public static bool IsHigherBody(HubOptions options, string id) =>
+        id.Length > 0 && id.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && File.Exists(Path.Combine(options.ResolveSeeds(), "higher", id + ".json"));
+
     public static Plan RequirePlan(PlanCatalog catalog, string id) =>
         catalog.Find(id) ?? throw new UserException($"unknown plan \"{id}\"; expected one of {string.Join(", ", catalog.Plans.Select(p => p.Id))}");
 

@@ -19,7 +19,7 @@ public static partial class UsersCommand
 
     private static Command Add()
     {
-        var plan = new Option<string>("--plan") { Description = "Plan id the user acts for", Required = true };
+        var plan = new Option<string>("--plan") { Description = "Plan id the user acts for (on a higher hub, the body's id: seeds/higher/<id>.json)", Required = true };
         var role = new Option<string>("--role") { Description = "office (reviews the draft), signer (approves and signs) or operator (runs the hub)", Required = true };
         role.AcceptOnlyFromAmong([.. UserRoles.All]);
         var user = new Option<string>("--user") { Description = "User name (letters, digits, . _ - @; unique on this hub)", Required = true };
@@ -29,7 +29,8 @@ public static partial class UsersCommand
         {
             using var host = Host(parse);
             var catalog = CliSupport.LoadCatalog(host.Services);
-            var planId = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!).Id;
+            // A higher hub's users act for its body (seeds/higher/<id>.json): its roll-ups are theirs to approve.
+            var planId = CliSupport.IsHigherBody(CliSupport.Options(host.Services), parse.GetValue(plan)!) ? parse.GetValue(plan)! : CliSupport.RequirePlan(catalog, parse.GetValue(plan)!).Id;
             var name = RequireUserName(parse.GetValue(user)!, catalog);
             var address = parse.GetValue(email)!.Trim();
             if (!MimeKit.MailboxAddress.TryParse(address, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal))
@@ -71,7 +72,7 @@ public static partial class UsersCommand
         command.SetAction(parse =>
         {
             using var host = Host(parse);
-            var planId = parse.GetValue(plan) is { } id ? CliSupport.RequirePlan(CliSupport.LoadCatalog(host.Services), id).Id : null;
+            var planId = parse.GetValue(plan) is { } id ? CliSupport.IsHigherBody(CliSupport.Options(host.Services), id) ? id : CliSupport.RequirePlan(CliSupport.LoadCatalog(host.Services), id).Id : null;
             using var connection = host.Services.GetRequiredService<HubDatabase>().Open();
             var users = new UserStore(connection).List(planId);
             if (parse.GetValue(format) == "json")

@@ -19,8 +19,8 @@ public sealed record IssuedReport(string Number, MimeMessage Email, string EmlFi
 /// What differs between a commune's report and a higher body's roll-up: whose report it is (the plan's or the body's id,
 /// which keys the register, the ledger and the message ids), when it is due, where it goes, and how it is issued
 /// (compiled, numbered, rendered, signed and stored, or found in the register). <paramref name="Issue"/> takes
-/// <c>correction</c>: true issues a new number naming the current one. <paramref name="AwaitingApproval"/>: the report needs
-/// approval and has none, so nothing is issued or sent and each channel's ledger row says <c>awaiting_approval</c>.
+/// <c>correction</c>: true issues a new number naming the current one. <paramref name="RequiresApproval"/>: the report needs
+/// approval; while it has none, nothing is issued or sent and each channel's ledger row says <c>awaiting_approval</c>.
 /// </summary>
 public sealed record DeliveryRequest(
     string BodyId,
@@ -29,7 +29,7 @@ public sealed record DeliveryRequest(
     IReadOnlyList<string> Channels,
     string EmailRecipient,
     Func<bool, CancellationToken, Task<IssuedReport>> Issue,
-    bool AwaitingApproval = false);
+    bool RequiresApproval = false);
 
 /// <summary>One reminder: whom it reminds (a department's code, a commune's id) and the email that does it.</summary>
 public sealed record Reminder(string Addressee, string Email, MimeMessage Message, string FileName);
@@ -48,9 +48,16 @@ public sealed class DeliveryLoop(
     IOptions<HubOptions> options,
     TimeProvider clock,
     ILoggerFactory loggers,
-    Operations.HubMetrics metrics)
+    Operations.HubMetrics metrics,
+    Reporting.Storage.HubDatabase database)
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeliveryLoop>();
+
+    private bool IsApproved(string bodyId, string period)
+    {
+        using var connection = database.Open();
+        return new Reporting.Approval.ApprovalStore(connection).IsApproved(bodyId, period);
+    }
 
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(DeliveryRequest request, bool resend, bool correction, CancellationToken cancellationToken)
     {
@@ -59,7 +66,8 @@ public sealed class DeliveryLoop(
         // One delivery at a time across processes (`run` at a deadline, `deliver` by hand): the ledger row alone cannot
         // tell a send in progress from one a crash left open. The kernel drops the lock when a process dies.
         using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
-        if (request.AwaitingApproval) return Hold(request);
+        // Asked under the lock: an approval that lands while another process delivers is seen by the next one.
+        if (request.RequiresApproval && !IsApproved(request.BodyId, request.Period)) return Hold(request);
         if (correction)
         {
             // Numbered and stored before any channel is claimed: a crash from here on resumes with this number.

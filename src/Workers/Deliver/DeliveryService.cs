@@ -42,13 +42,7 @@ public sealed class DeliveryService(
             var outputs = (await issuer.IssueAsync(plan, period, corrected, ct)).Outputs;
             return new IssuedReport(outputs.Number!, outputs.Email, ReportEmail.FileName(outputs.Report, "eml"),
                 ReportForwarder.Message(outputs, ForwardMessageId(plan.Id, period), clock.GetUtcNow()));
-        }, AwaitingApproval: plan.RequiresApproval && !IsApproved(plan.Id, period)), resend, correction, cancellationToken);
-    }
-
-    private bool IsApproved(string planId, string period)
-    {
-        using var connection = database.Open();
-        return new Reporting.Approval.ApprovalStore(connection).IsApproved(planId, period);
+        }, RequiresApproval: plan.RequiresApproval), resend, correction, cancellationToken);
     }
 
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>

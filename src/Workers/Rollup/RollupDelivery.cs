@@ -43,9 +43,8 @@ public sealed class RollupDelivery(
     {
         var body = setup.Body;
         var rollupPeriod = setup.FindPeriod(period) ?? throw new ArgumentException($"period {period} is not in {body.Id}'s calendar", nameof(period));
-        var dueAt = HubTime.At(rollupPeriod.DueDate, body.EffectiveCommuneCalendar.SendTimeOfDay);
-        return loop.DeliverAsync(new DeliveryRequest(body.Id, period, dueAt, body.Channels, body.HigherLevel.Email,
-            (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct)), resend, correction, cancellationToken);
+        return loop.DeliverAsync(new DeliveryRequest(body.Id, period, setup.SendAt(rollupPeriod), body.Channels, body.HigherLevel.Email,
+            (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct), RequiresApproval: body.RequiresApproval), resend, correction, cancellationToken);
     }
 
     /// <summary>The roll-up issued (numbered, signed, stored) or found in the register, as the loop sends it.</summary>

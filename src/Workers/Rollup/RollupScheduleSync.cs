@@ -16,6 +16,7 @@ public sealed class RollupScheduleSync(
     RollupSetup setup,
     DeliveryLedger ledger,
     RollupDelivery delivery,
+    Microsoft.Extensions.Options.IOptions<Wiring.HubOptions> options,
     TimeProvider clock,
     ILogger<RollupScheduleSync> logger) : IHostedService
 {
@@ -36,7 +37,7 @@ public sealed class RollupScheduleSync(
             await scheduler.AddJob(JobBuilder.Create<RollupDeliveryJob>().WithIdentity(Job).StoreDurably().Build(), default, cancellationToken);
         int added = 0, moved = 0, skipped = 0;
         // One trigger per roll-up (all channels) and per reminder.
-        foreach (var item in setup.Schedule().DistinctBy(i => i.Kind == ScheduledItem.Report ? $"{i.Period}|rollup" : i.Key))
+        foreach (var item in setup.Schedule(options.Value.Approval.ReminderLead).DistinctBy(i => i.Kind == ScheduledItem.Report ? $"{i.Period}|rollup" : i.Key))
         {
             if (item.At < firstStart)
             {
@@ -61,7 +62,7 @@ public sealed class RollupScheduleSync(
 /// The ledger makes a second firing send nothing twice.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RollupDeliveryJob(RollupDelivery delivery, TimeProvider clock, ILogger<RollupDeliveryJob> logger) : IJob
+public sealed class RollupDeliveryJob(RollupDelivery delivery, RollupApproval rollupApproval, Approval.ApprovalService approvals, TimeProvider clock, ILogger<RollupDeliveryJob> logger) : IJob
 {
     // The same job data as a commune's deliveries (ScheduleSync.Trigger writes both).
     public const string PeriodKey = DeliveryJob.PeriodKey;
@@ -72,6 +73,17 @@ public sealed class RollupDeliveryJob(RollupDelivery delivery, TimeProvider cloc
     {
         var data = context.MergedJobDataMap;
         var period = data.GetString(PeriodKey) ?? "";
+        switch (data.GetString(KindKey))
+        {
+            case ScheduledItem.Draft:
+                var told = await approvals.DraftAsync(rollupApproval.Subject(period), cancellationToken);
+                logger.LogInformation("Draft of the roll-up {Period} compiled; told {Count}: {Users}", period, told.Count, string.Join(", ", told));
+                return;
+            case ScheduledItem.ApprovalReminder:
+                var reminded = await approvals.RemindAsync(rollupApproval.Subject(period), cancellationToken);
+                logger.LogInformation("Approval of the roll-up {Period} awaited; reminded {Count}: {Users}", period, reminded.Count, string.Join(", ", reminded));
+                return;
+        }
         if (data.GetString(KindKey) == ScheduledItem.Reminder)
         {
             // As for departments: a pile of stale reminders after a long outage helps nobody.

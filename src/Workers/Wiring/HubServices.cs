@@ -102,6 +102,7 @@ public static class HubServices
         builder.Services.AddSingleton<DeliveryService>();
         builder.Services.AddSingleton<Approval.ApprovalService>();
         builder.Services.AddSingleton<RollupDelivery>();
+        builder.Services.AddSingleton<RollupApproval>();
         return builder;
     }
 
