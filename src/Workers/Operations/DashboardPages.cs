@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Deliver;
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Operations;
@@ -78,8 +79,8 @@ public sealed class DashboardPages(
     /// </summary>
     private void ApprovalBanner(StringBuilder body, DateTimeOffset now)
     {
-        IReadOnlyList<Reporting.Approval.AwaitingApprovalRow> awaiting;
-        using (var connection = database.Open()) awaiting = new Reporting.Approval.ApprovalStore(connection).Awaiting();
+        IReadOnlyList<AwaitingApprovalRow> awaiting;
+        using (var connection = database.Open()) awaiting = new ApprovalStore(connection).Awaiting();
         if (awaiting.Count == 0) return;
         var rows = awaiting.Select(a => (Row: a, SendAt: SendAt(a.PlanId, a.Period))).OrderByDescending(a => a.Row.Overdue).ThenBy(a => a.SendAt).ToList();
         body.Append($"""
@@ -90,7 +91,7 @@ public sealed class DashboardPages(
         foreach (var (row, sendAt) in rows)
         {
             var review = Wiring.ReviewLinks.ReviewPath(row.PlanId, row.Period);
-            var state = ApprovalLabel(new Reporting.Approval.ApprovalStanding(row.State));
+            var state = ApprovalLabel(new ApprovalStanding(row.State));
             body.Append($"<tr data-plan=\"{E(row.PlanId)}\" data-period=\"{E(row.Period)}\" data-overdue=\"{(row.Overdue ? "true" : "false")}\"><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td>" +
                         $"<td{(row.Overdue ? " class=\"failed\"" : "")}>{E(row.Overdue ? $"Quá giờ gửi, chưa gửi — {state}" : state)}</td><td>{E(Local(sendAt))}</td>" +
                         $"<td><a class=\"review-link\" href=\"{E(review)}\">{E("Xem và phê duyệt")}</a></td></tr>");
@@ -103,13 +104,13 @@ public sealed class DashboardPages(
         catalog.Find(planId) is { } plan && catalog.FindPeriod(plan, period) is { } reportingPeriod ? DeliverySchedule.SendAt(plan, reportingPeriod) : null;
 
     /// <summary>An approval standing in Vietnamese, the hub's word beside it; who approved and when.</summary>
-    public static string ApprovalLabel(Reporting.Approval.ApprovalStanding standing) => standing.State switch
+    public static string ApprovalLabel(ApprovalStanding standing) => standing.State switch
     {
-        Reporting.Approval.ApprovalStanding.NotRequired => "Không cần phê duyệt",
-        Reporting.Approval.ApprovalStanding.NotDrafted => "Chưa có dự thảo (not drafted yet)",
-        Reporting.Approval.ApprovalStates.Draft => "Dự thảo, chờ rà soát (draft)",
-        Reporting.Approval.ApprovalStates.Ready => "Đã trình ký, chờ phê duyệt (ready)",
-        Reporting.Approval.ApprovalStates.Approved => $"Đã phê duyệt (approved){(standing.ApprovedBy is null ? "" : $": {standing.ApprovedBy}, {Local(standing.ApprovedAt)}")}",
+        ApprovalStanding.NotRequired => "Không cần phê duyệt",
+        ApprovalStanding.NotDrafted => "Chưa có dự thảo (not drafted yet)",
+        ApprovalStates.Draft => "Dự thảo, chờ rà soát (draft)",
+        ApprovalStates.Ready => "Đã trình ký, chờ phê duyệt (ready)",
+        ApprovalStates.Approved => $"Đã phê duyệt (approved){(standing.ApprovedBy is null ? "" : $": {standing.ApprovedBy}, {Local(standing.ApprovedAt)}")}",
         var other => other,
     };
 
@@ -209,8 +210,8 @@ public sealed class DashboardPages(
             ? services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
             : DeliverySchedule.For(catalog, null, null, null);
         var rows = DeliveryStanding.For(schedule, ledger.All(), now);
-        Reporting.Approval.ApprovalStandings approvals;
-        using (var connection = database.Open()) approvals = new(catalog, new Reporting.Approval.ApprovalStore(connection).All(null), now);
+        ApprovalStandings approvals;
+        using (var connection = database.Open()) approvals = new(catalog, new ApprovalStore(connection).All(null), now);
         int Count(Func<DeliveryStandingRow, bool> which) => rows.Count(which);
         var body = new StringBuilder($"""
             <p id="delivery-summary">Đến hạn mà chưa gửi (not sent): <strong>{E(Count(r => r.Status == DeliveryStanding.NotSent))}</strong> ·
