@@ -38,6 +38,18 @@ public sealed record ApprovalEditRow
     public DateTimeOffset EditedAt { get; init; }
 }
 
+/// <summary>
+/// A report awaiting approval: its draft is out, or its send time held it, and it is not approved. Overdue: its send time
+/// passed and the ledger holds it as awaiting_approval.
+/// </summary>
+public sealed record AwaitingApprovalRow
+{
+    public string PlanId { get; init; } = "";
+    public string Period { get; init; } = "";
+    public string State { get; init; } = "";
+    public bool Overdue { get; init; }
+}
+
 /// <summary>When each department's update now in force for a period was received.</summary>
 public sealed record DepartmentReceiptRow
 {
@@ -137,19 +149,31 @@ public sealed class ApprovalStore(SqliteConnection connection)
     public IReadOnlyDictionary<string, DateTimeOffset> LatestReceipts(string planId, string period) =>
         Receipts(planId, period).ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
 
+    /// <summary>The reports awaiting approval (the dashboard's banner lists them), overdue ones flagged; by plan and period.</summary>
+    public IReadOnlyList<AwaitingApprovalRow> Awaiting() => connection.Query<AwaitingApprovalRow>(Sql.Awaiting).AsList();
+
     /// <summary>
-    /// Reports whose draft is out and not approved (awaiting), and those of them whose send time passed with nothing sent
-    /// (overdue: the ledger holds them as awaiting_approval).
+    /// How many reports await approval (their draft is out, or the send time held them) and how many of them are overdue
+    /// (the send time passed with nothing sent: the ledger holds them as awaiting_approval): the gauges, from the banner's list.
     /// </summary>
-    public (long Awaiting, long Overdue) Counts() => connection.QuerySingle<(long, long)>(Sql.Counts);
+    public (long Awaiting, long Overdue) Counts()
+    {
+        var awaiting = Awaiting();
+        return (awaiting.Count, awaiting.Count(a => a.Overdue));
+    }
 
     private static class Sql
     {
-        public const string Counts = """
-            SELECT (SELECT COUNT(*) FROM approvals WHERE state <> 'approved'),
-                   (SELECT COUNT(*) FROM (SELECT DISTINCT d.plan_id, d.period FROM deliveries d
-                                          LEFT JOIN approvals a ON a.plan_id = d.plan_id AND a.period = d.period
-                                          WHERE d.status = 'awaiting_approval' AND COALESCE(a.state, 'draft') <> 'approved'))
+        // A report held at the send time without a stored draft (the hub was down at the cut-off) awaits approval all the same.
+        public const string Awaiting = """
+            SELECT plan_id AS PlanId, period AS Period, MIN(state) AS State, MAX(overdue) AS Overdue FROM (
+                SELECT plan_id, period, state, 0 AS overdue FROM approvals WHERE state <> 'approved'
+                UNION ALL
+                SELECT d.plan_id, d.period, COALESCE(a.state, 'draft'), 1 FROM deliveries d
+                LEFT JOIN approvals a ON a.plan_id = d.plan_id AND a.period = d.period
+                WHERE d.status = 'awaiting_approval' AND COALESCE(a.state, 'draft') <> 'approved')
+            GROUP BY plan_id, period
+            ORDER BY plan_id, period
             """;
         private const string Columns = """
             plan_id AS PlanId, period AS Period, state AS State, draft_compiled_at AS DraftCompiledAt, ready_by AS ReadyBy,

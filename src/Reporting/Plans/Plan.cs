@@ -343,4 +343,39 @@ public sealed record DeliverySettings
 {
     /// <summary>"email" and/or "forward".</summary>
     public IReadOnlyList<string> Channels { get; init; } = [];
+
+    /// <summary>
+    /// Who is told that a report will be late because it awaits approval (with `approval: required`), once per report when
+    /// the send time holds it: <see cref="LateNoticeRecipients.HigherLevel"/> (the plan's higherLevel.email) or an email
+    /// address. Absent: nobody is told.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? LateNotice { get; init; }
+}
+
+/// <summary>The values of a plan's <c>delivery.lateNotice</c>, and the addresses they stand for.</summary>
+public static class LateNoticeRecipients
+{
+    /// <summary>The level above that receives the report: the plan's <c>higherLevel.email</c>, by its <c>higherLevel.name</c>.</summary>
+    public const string HigherLevel = "higherLevel";
+
+    /// <summary>Null when <paramref name="value"/> is <see cref="HigherLevel"/> or an email address; else what was expected.</summary>
+    public static string? Problem(string value) =>
+        value == HigherLevel || IsAddress(value) ? null
+        : $"expected \"{HigherLevel}\" (the plan's higherLevel.email) or an email address such as vanphong@so-khcn.example, got \"{value}\"";
+
+    /// <summary>Whom the plan tells, each address once (case-insensitive), in the plan's order; the name is the higher level's when it is its address.</summary>
+    public static IReadOnlyList<(string? Name, string Email)> For(Plan plan) =>
+        (plan.Delivery?.LateNotice ?? [])
+            .Select(v => v == HigherLevel ? plan.HigherLevel.Email : v.Trim())
+            .Where(IsAddress)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(e => (string.Equals(e, plan.HigherLevel.Email, StringComparison.OrdinalIgnoreCase) ? plan.HigherLevel.Name : (string?)null, e))
+            .ToList();
+
+    private static bool IsAddress(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && value.IndexOf('.', at) > at + 1 && !value.Any(char.IsWhiteSpace);
+    }
 }

@@ -232,6 +232,13 @@ public static partial class PlanValidator
             if (plan.Channels[i] is not ("email" or "forward"))
                 Error($"$.delivery.channels[{i}]", $"unknown channel \"{plan.Channels[i]}\"; expected email or forward");
         if (ApprovalModes.Problem(plan.Approval) is { } approval) Error("$.approval", approval);
+        if (plan.Delivery?.LateNotice is { } lateNotice)
+        {
+            for (var i = 0; i < lateNotice.Count; i++)
+                if (LateNoticeRecipients.Problem(lateNotice[i]) is { } notice) Error($"$.delivery.lateNotice[{i}]", notice);
+            if (lateNotice.Count > 0 && !plan.RequiresApproval)
+                Warn("$.delivery.lateNotice", $"only a report that awaits approval is told late, and this plan says approval: {plan.Approval ?? ApprovalModes.None}; expected approval: required, or no lateNotice");
+        }
 
         return problems;
     }
@@ -271,7 +278,11 @@ public static partial class PlanValidator
             foreach (var p in In(calendar.ReminderDays, "$.calendar.reminderDays")) yield return p;
             if (calendar.SendTime is null) yield return "$.calendar.sendTime";
         }
-        if (plan.Delivery is { } delivery) foreach (var p in In(delivery.Channels, "$.delivery.channels")) yield return p;
+        if (plan.Delivery is { } delivery)
+        {
+            foreach (var p in In(delivery.Channels, "$.delivery.channels")) yield return p;
+            if (delivery.LateNotice is { } lateNotice) foreach (var p in In(lateNotice, "$.delivery.lateNotice")) yield return p;
+        }
     }
 
     /// <summary>

@@ -66,6 +66,8 @@ public static partial class PlanWorkbook
         new("Người ký", p => p.Signer.Name, "họ và tên"),
         new("Nơi nhận", p => Lines(p.Recipients), "mỗi dòng một nơi nhận"),
         new("Kênh gửi báo cáo", p => p.Delivery is null ? null : string.Join(", ", p.Delivery.Channels), "email và/hoặc forward, cách nhau bằng dấu phẩy"),
+        new(LateNoticeLabel, p => p.Delivery?.LateNotice is { } notice ? Lines(notice.Select(v => v == LateNoticeRecipients.HigherLevel ? LateNoticeHigherLevel : v).ToList()) : null,
+            $"khi báo cáo chờ phê duyệt quá giờ gửi, báo cho: {LateNoticeHigherLevel} (Email cấp trên) và/hoặc địa chỉ email, mỗi dòng một; để trống: không báo"),
         new(ApprovalLabel, p => p.Approval switch { ApprovalModes.Required => ApprovalRequired, ApprovalModes.None => ApprovalNone, var other => other }, $"{ApprovalRequired}: văn phòng rà soát, người ký phê duyệt rồi mới gửi; {ApprovalNone}: gửi tự động đúng hạn; để trống như {ApprovalNone}"),
         new("Lịch: các tháng có báo cáo tháng", p => p.Calendar is null ? null : string.Join(", ", p.Calendar.MonthlyMonths.Select(I)), "để trống cả các dòng Lịch để dùng lịch mặc định; mặc định 1, 2, 4, 5, 7, 8, 10, 11"),
         new("Lịch: hạn báo cáo tháng (ngày)", p => p.Calendar is null ? null : I(p.Calendar.MonthlyDueDay), "mặc định 12"),
@@ -78,6 +80,8 @@ public static partial class PlanWorkbook
         new("Ghi chú kế hoạch", p => Lines(p.Notes), "mỗi dòng một ghi chú"),
     ];
 
+    private const string LateNoticeLabel = "Báo chậm gửi báo cáo cho";
+    private const string LateNoticeHigherLevel = "cấp trên";
     private const string ApprovalLabel = "Phê duyệt trước khi gửi";
     private const string ApprovalRequired = "bắt buộc";
     private const string ApprovalNone = "không";
@@ -315,9 +319,12 @@ public static partial class PlanWorkbook
             var a when string.Equals(a, ApprovalNone, StringComparison.OrdinalIgnoreCase) => ApprovalModes.None,
             var a => a,
         };
-        var channels = Get("Kênh gửi báo cáo") is { } ch
-            ? new DeliverySettings { Channels = ch.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }
+        var channels = Get("Kênh gửi báo cáo")?.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // The workbook's word for the level above, or the plan file's own; an address as typed, checked by the validator.
+        var lateNotice = Get(LateNoticeLabel) is { } notice
+            ? SplitLines(notice).Select(v => string.Equals(v, LateNoticeHigherLevel, StringComparison.OrdinalIgnoreCase) ? LateNoticeRecipients.HigherLevel : v).ToList()
             : null;
+        var delivery = channels is null && lateNotice is null ? null : new DeliverySettings { Channels = channels ?? [], LateNotice = lateNotice };
 
         // Bộ phận first: the other sheets' Chủ trì and Phối hợp are checked against it.
         var departments = new List<Department>();
@@ -505,7 +512,7 @@ public static partial class PlanWorkbook
             Budget = budget,
             Statistics = statistics,
             Calendar = calendar,
-            Delivery = channels,
+            Delivery = delivery,
             Notes = SplitLines(Get("Ghi chú kế hoạch")),
             Reports = ReportsOf(Get("Ban hành báo cáo (chi tiết)")),
             Approval = approval,
@@ -562,6 +569,7 @@ public static partial class PlanWorkbook
             _ when path.StartsWith("$.calendar.monthlyMonths", StringComparison.Ordinal) => general("Lịch: các tháng có báo cáo tháng"),
             "$.calendar.cutOffDaysBeforeDue" => general("Lịch: chốt số liệu trước hạn (ngày)"),
             "$.calendar.sendTime" => general("Lịch: giờ gửi báo cáo"),
+            _ when path.StartsWith("$.delivery.lateNotice", StringComparison.Ordinal) => general(LateNoticeLabel),
             _ when path.StartsWith("$.delivery", StringComparison.Ordinal) => general("Kênh gửi báo cáo"),
             "$.approval" => general(ApprovalLabel),
             _ => GeneralSheet,

@@ -176,7 +176,7 @@ public static class ApprovalCommands
             var receipts = store.Receipts(plan.Id, period.Period);
             var latest = store.LatestReceipts(plan.Id, period.Period);
             yield return new DraftStanding(
-                plan.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt,
+                plan.Id, period.Period, ApprovalStanding.For(plan, period, row, now).State, row?.DraftCompiledAt,
                 DeliverySchedule.SendAt(plan, period),
                 ledger.Where(r => r.Period == period.Period).Select(r => $"{r.Channel}: {r.Status}").ToList(),
                 report.Warnings,

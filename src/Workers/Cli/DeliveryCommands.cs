@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Deliver;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Storage;
@@ -26,7 +27,12 @@ public static class DeliveryCommands
             var fromAt = Date(parse.GetValue(from), "--from") is { } f ? HubTime.At(f, TimeOnly.MinValue) : (DateTimeOffset?)null;
             var toAt = Date(parse.GetValue(to), "--to") is { } t ? HubTime.At(t, TimeOnly.MaxValue) : (DateTimeOffset?)null;
             if (fromAt > toAt) throw new UserException($"--from {parse.GetValue(from)} is after --to {parse.GetValue(to)}; expected --from on or before --to");
-            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt, CliSupport.ReadOptions(parse).Approval.ReminderLead);
+            var options = CliSupport.ReadOptions(parse);
+            var items = DeliverySchedule.For(catalog, parse.GetValue(plan), fromAt, toAt, options.Approval.ReminderLead);
+            // No host here (it would create the data folder): the database is read when the hub has one, checked and migrated as every verb does.
+            var database = File.Exists(options.DatabasePath) ? new HubDatabase(options.DatabasePath) : null;
+            database?.Migrate();
+            var approvals = Approvals(catalog, database, TimeProvider.System.GetUtcNow());
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(items.Select(i => new
@@ -38,12 +44,14 @@ public static class DeliveryCommands
                     recipient = i.Recipient,
                     at = HubTime.LocalDateTime(i.At),
                     reminderOffsetDays = i.ReminderOffsetDays,
+                    approval = approvals.For(i.PlanId, i.Period),
                 }), PlanJson.Indented));
                 return 0;
             }
-            Console.Write(CliSupport.Table(["at (local)", "kind", "plan", "period", "channel", "recipient"],
+            Console.Write(CliSupport.Table(["at (local)", "kind", "plan", "period", "channel", "recipient", "approval"],
                 items.Select(i => (IReadOnlyList<string>)[HubTime.LocalDateTime(i.At).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                    i.Kind == ScheduledItem.Reminder ? $"reminder {i.ReminderOffsetDays:+0;-0;0}d" : i.Kind, i.PlanId, i.Period, i.Channel, i.Recipient])));
+                    i.Kind == ScheduledItem.Reminder ? $"reminder {i.ReminderOffsetDays:+0;-0;0}d" : i.Kind, i.PlanId, i.Period, i.Channel, i.Recipient,
+                    approvals.For(i.PlanId, i.Period).Text(Local)])));
             return 0;
         });
         return command;
@@ -67,18 +75,23 @@ public static class DeliveryCommands
                 : DeliverySchedule.For(catalog, null, null, null);
             // Every report due by now, whether or not the ledger has it ("should have gone out" includes the ones that never
             // started), and what the ledger has for later ones; the same join as the dashboard's deliveries page.
+            var approvals = Approvals(catalog, host.Services.GetRequiredService<HubDatabase>(), now);
             var rows = DeliveryStanding.For(schedule, ledger.All(), now)
                 .Where(r => r.Status != DeliveryStanding.NotDue)
-                .Select(r => new { plan = r.PlanId, period = r.Period, recipient = r.Recipient, channel = r.Channel, due = r.DueAt, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError })
+                .Select(r => new
+                {
+                    plan = r.PlanId, period = r.Period, recipient = r.Recipient, channel = r.Channel, due = r.DueAt, sent = r.SentAt, status = r.Status, attempts = r.Attempts, lastError = r.LastError,
+                    approval = approvals.For(r.PlanId, r.Period),
+                })
                 .ToList();
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows, PlanJson.Indented));
                 return 0;
             }
-            Console.Write(CliSupport.Table(["plan", "period", "channel", "recipient", "due (local)", "sent (local)", "status", "attempts", "last error"],
+            Console.Write(CliSupport.Table(["plan", "period", "channel", "recipient", "due (local)", "sent (local)", "status", "attempts", "last error", "approval"],
                 rows.Select(r => (IReadOnlyList<string>)[r.plan, r.period, r.channel, r.recipient, Local(r.due), r.sent is { } s ? Local(s) : "", r.status,
-                    r.attempts.ToString(CultureInfo.InvariantCulture), r.lastError ?? ""])));
+                    r.attempts.ToString(CultureInfo.InvariantCulture), r.lastError ?? "", r.approval.Text(Local)])));
             return 0;
         });
         return command;
@@ -137,6 +150,17 @@ public static class DeliveryCommands
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Each report's approval now, from the hub's database; without one (`schedule` before the hub ever ran, which must not
+    /// create it) nothing is drafted or approved yet.
+    /// </summary>
+    private static ApprovalStandings Approvals(PlanCatalog catalog, HubDatabase? database, DateTimeOffset now)
+    {
+        if (database is null) return new ApprovalStandings(catalog, [], now);
+        using var connection = database.Open();
+        return new ApprovalStandings(catalog, new ApprovalStore(connection).All(null), now);
     }
 
     private static int Print(IReadOnlyList<DeliveryOutcome> outcomes)

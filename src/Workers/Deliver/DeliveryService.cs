@@ -22,6 +22,7 @@ public sealed class DeliveryService(
     HubDatabase database,
     DeliveryLoop loop,
     ReportRegistrar issuer,
+    Approval.LateNotices lateNotices,
     IOptions<HubOptions> options,
     TimeProvider clock)
 {
@@ -31,18 +32,22 @@ public sealed class DeliveryService(
     /// <summary>
     /// Issues the report (its number from the register, or the one it has) and sends it on every channel that has not had it.
     /// With <paramref name="correction"/>, a report already issued is replaced by a new document with a new number that names
-    /// the old one (Decree 30 Art. 18.3), sent on every channel again.
+    /// the old one (Decree 30 Art. 18.3), sent on every channel again. A report held for approval once its send time has
+    /// come is late: whoever the plan's delivery.lateNotice lists is told, once.
     /// </summary>
-    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var reportingPeriod = RequirePeriod(plan, period);
         var dueAt = DeliverySchedule.SendAt(plan, reportingPeriod);
-        return loop.DeliverAsync(new DeliveryRequest(plan.Id, period, dueAt, plan.Channels, plan.HigherLevel.Email, async (corrected, ct) =>
+        var outcomes = await loop.DeliverAsync(new DeliveryRequest(plan.Id, period, dueAt, plan.Channels, plan.HigherLevel.Email, async (corrected, ct) =>
         {
             var outputs = (await issuer.IssueAsync(plan, period, corrected, ct)).Outputs;
             return new IssuedReport(outputs.Number!, outputs.Email, ReportEmail.FileName(outputs.Report, "eml"),
                 ReportForwarder.Message(outputs, ForwardMessageId(plan.Id, period), clock.GetUtcNow()));
         }, RequiresApproval: plan.RequiresApproval), resend, correction, cancellationToken);
+        if (outcomes.Any(o => o.Status == DeliveryLedger.AwaitingApproval) && clock.GetUtcNow() >= dueAt)
+            await lateNotices.SendAsync(plan, reportingPeriod, dueAt, cancellationToken);
+        return outcomes;
     }
 
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>

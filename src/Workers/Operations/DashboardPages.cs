@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Deliver;
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Operations;
@@ -30,6 +31,7 @@ public sealed class DashboardPages(
         var now = clock.GetUtcNow();
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(OperationsEndpoints.ReadyTag), cancellationToken);
         var body = new StringBuilder();
+        ApprovalBanner(body, now);
         body.Append($"""<p>Tình trạng chung (health): <span class="{report.Status}" id="health-status">{E(HealthLabel(report.Status))}</span> — lúc {Local(now)}</p>""");
         body.Append("<table id=\"health\"><tr><th>Kiểm tra (check)</th><th>Tình trạng</th><th>Chi tiết</th></tr>");
         foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -70,6 +72,47 @@ public sealed class DashboardPages(
         }
         return Page("Tổng quan", "/", body.ToString());
     }
+
+    /// <summary>
+    /// At the top of the overview, only while any report awaits approval: the overdue ones first (their send time passed and
+    /// the ledger holds them), then the others by send time, each with the link to its review page.
+    /// </summary>
+    private void ApprovalBanner(StringBuilder body, DateTimeOffset now)
+    {
+        IReadOnlyList<AwaitingApprovalRow> awaiting;
+        using (var connection = database.Open()) awaiting = new ApprovalStore(connection).Awaiting();
+        if (awaiting.Count == 0) return;
+        var rows = awaiting.Select(a => (Row: a, SendAt: SendAt(a.PlanId, a.Period))).OrderByDescending(a => a.Row.Overdue).ThenBy(a => a.SendAt).ToList();
+        body.Append($"""
+            <section class="notice" id="approval-banner"><h2>Báo cáo chờ phê duyệt</h2>
+            <p><strong id="awaiting-count">{E(rows.Count)}</strong> báo cáo chờ phê duyệt, trong đó <strong id="overdue-count">{E(rows.Count(r => r.Row.Overdue))}</strong> đã quá giờ gửi: chưa gửi, giữ lại đến khi được phê duyệt (awaiting approval).</p>
+            <table id="awaiting-approval"><tr><th>Kế hoạch</th><th>Kỳ</th><th>Tình trạng</th><th>Giờ gửi</th><th>Rà soát, phê duyệt</th></tr>
+            """);
+        foreach (var (row, sendAt) in rows)
+        {
+            var review = Wiring.ReviewLinks.ReviewPath(row.PlanId, row.Period);
+            var state = ApprovalLabel(new ApprovalStanding(row.State));
+            body.Append($"<tr data-plan=\"{E(row.PlanId)}\" data-period=\"{E(row.Period)}\" data-overdue=\"{(row.Overdue ? "true" : "false")}\"><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td>" +
+                        $"<td{(row.Overdue ? " class=\"failed\"" : "")}>{E(row.Overdue ? $"Quá giờ gửi, chưa gửi — {state}" : state)}</td><td>{E(Local(sendAt))}</td>" +
+                        $"<td><a class=\"review-link\" href=\"{E(review)}\">{E("Xem và phê duyệt")}</a></td></tr>");
+        }
+        body.Append("</table></section>");
+    }
+
+    /// <summary>When a plan's report leaves; null when the plans no longer have it.</summary>
+    private DateTimeOffset? SendAt(string planId, string period) =>
+        catalog.Find(planId) is { } plan && catalog.FindPeriod(plan, period) is { } reportingPeriod ? DeliverySchedule.SendAt(plan, reportingPeriod) : null;
+
+    /// <summary>An approval standing in Vietnamese, the hub's word beside it; who approved and when.</summary>
+    public static string ApprovalLabel(ApprovalStanding standing) => standing.State switch
+    {
+        ApprovalStanding.NotRequired => "Không cần phê duyệt",
+        ApprovalStanding.NotDrafted => "Chưa có dự thảo (not drafted yet)",
+        ApprovalStates.Draft => "Dự thảo, chờ rà soát (draft)",
+        ApprovalStates.Ready => "Đã trình ký, chờ phê duyệt (ready)",
+        ApprovalStates.Approved => $"Đã phê duyệt (approved){(standing.ApprovedBy is null ? "" : $": {standing.ApprovedBy}, {Local(standing.ApprovedAt)}")}",
+        var other => other,
+    };
 
     /// <summary>The plan's matrix; null for a plan the hub does not have (a 404, never another plan's page).</summary>
     public string? Matrix(string? planId)
@@ -167,23 +210,27 @@ public sealed class DashboardPages(
             ? services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
             : DeliverySchedule.For(catalog, null, null, null);
         var rows = DeliveryStanding.For(schedule, ledger.All(), now);
+        ApprovalStandings approvals;
+        using (var connection = database.Open()) approvals = new(catalog, new ApprovalStore(connection).All(null), now);
         int Count(Func<DeliveryStandingRow, bool> which) => rows.Count(which);
         var body = new StringBuilder($"""
             <p id="delivery-summary">Đến hạn mà chưa gửi (not sent): <strong>{E(Count(r => r.Status == DeliveryStanding.NotSent))}</strong> ·
             Thất bại (failed): <strong>{E(Count(r => r.Status == "failed"))}</strong> ·
             Chờ gửi lại (pending): <strong>{E(Count(r => r.Status is "pending" or "sending"))}</strong> ·
+            Chờ phê duyệt (awaiting approval): <strong>{E(Count(r => r.Status == DeliveryLedger.AwaitingApproval))}</strong> ·
             Đã gửi (sent): <strong>{E(Count(r => r.Status == "sent"))}</strong> ·
             Chưa đến hạn (not due yet): <strong>{E(Count(r => r.Status == DeliveryStanding.NotDue))}</strong></p>
             """);
-        body.Append("<table id=\"deliveries\"><tr><th>Kế hoạch</th><th>Kỳ</th><th>Kênh</th><th>Người nhận</th><th>Hạn gửi</th><th>Trạng thái</th><th>Đã gửi lúc</th><th>Số lần thử</th><th>Lỗi gần nhất</th></tr>");
+        body.Append("<table id=\"deliveries\"><tr><th>Kế hoạch</th><th>Kỳ</th><th>Kênh</th><th>Người nhận</th><th>Hạn gửi</th><th>Trạng thái</th><th>Phê duyệt</th><th>Đã gửi lúc</th><th>Số lần thử</th><th>Lỗi gần nhất</th></tr>");
         var ordered = rows.Where(r => r.NeedsAttention).OrderBy(r => r.DueAt)
             .Concat(rows.Where(r => r.Status == "sent").OrderByDescending(r => r.DueAt))
             .Concat(rows.Where(r => r.Status == DeliveryStanding.NotDue).OrderBy(r => r.DueAt))
             .Concat(rows.Where(r => !r.NeedsAttention && r.Status is not ("sent" or DeliveryStanding.NotDue)));
         foreach (var row in ordered)
         {
-            var css = row.Status switch { "pending" => "pending-delivery", DeliveryStanding.NotSent => "failed", DeliveryStanding.NotDue => "pending", var other => other };
-            body.Append($"<tr data-plan=\"{E(row.PlanId)}\" data-period=\"{E(row.Period)}\" data-channel=\"{E(row.Channel)}\" data-status=\"{E(row.Status)}\"><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td><td>{E(row.Channel)}</td><td>{E(row.Recipient)}</td><td>{Local(row.DueAt)}</td><td class=\"{css}\">{E(DeliveryLabel(row.Status))}</td><td>{Local(row.SentAt)}</td><td class=\"num\">{E(row.Attempts)}</td><td>{E(row.LastError)}</td></tr>");
+            var css = row.Status switch { "pending" => "pending-delivery", DeliveryStanding.NotSent or DeliveryLedger.AwaitingApproval => "failed", DeliveryStanding.NotDue => "pending", var other => other };
+            var approval = approvals.For(row.PlanId, row.Period);
+            body.Append($"<tr data-plan=\"{E(row.PlanId)}\" data-period=\"{E(row.Period)}\" data-channel=\"{E(row.Channel)}\" data-status=\"{E(row.Status)}\" data-approval=\"{E(approval.State)}\"><td>{E(row.PlanId)}</td><td>{E(row.Period)}</td><td>{E(row.Channel)}</td><td>{E(row.Recipient)}</td><td>{Local(row.DueAt)}</td><td class=\"{css}\">{E(DeliveryLabel(row.Status))}</td><td class=\"approval\">{E(ApprovalLabel(approval))}</td><td>{Local(row.SentAt)}</td><td class=\"num\">{E(row.Attempts)}</td><td>{E(row.LastError)}</td></tr>");
         }
         body.Append("</table>");
         return Page("Sổ gửi báo cáo", "/deliveries", body.ToString());
@@ -197,6 +244,7 @@ public sealed class DashboardPages(
         "failed" => "Thất bại (failed)",
         DeliveryStanding.NotSent => "Đến hạn, chưa gửi (not sent)",
         DeliveryStanding.NotDue => "Chưa đến hạn (not due yet)",
+        DeliveryLedger.AwaitingApproval => "Chờ phê duyệt, chưa gửi (awaiting approval)",
         _ => status,
     };
 

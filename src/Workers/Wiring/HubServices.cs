@@ -99,6 +99,7 @@ public static class HubServices
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton<ReportForwarder>();
         builder.Services.AddSingleton<DeliveryLoop>();
+        builder.Services.AddSingleton<Approval.LateNotices>();
         builder.Services.AddSingleton<DeliveryService>();
         builder.Services.AddSingleton<Approval.ApprovalService>();
         builder.Services.AddSingleton<RollupDelivery>();

@@ -57,6 +57,30 @@ public sealed class ApprovalStoreTests : IDisposable
     }
 
     [Fact]
+    public void Awaiting_listsDraftsNotApproved_andThoseTheSendTimeHeld_asOverdue_theGaugesCountingTheSameList()
+    {
+        using var connection = _db.Open();
+        var store = new ApprovalStore(connection);
+        store.SaveDraft(Plan, "2026-10", [1], At, "hub");
+        store.SaveDraft(Plan, "2026-11", [1], At, "hub");
+        store.MarkReady(Plan, "2026-11", "vanphong", At.AddHours(1));
+        store.SaveDraft(Plan, Period, [1], At, "hub");
+        store.Approve(Plan, Period, "chutich", At.AddHours(2));
+        void Held(string period, string channel) => connection.Execute("""
+            INSERT INTO deliveries (plan_id, period, recipient, channel, due_at, status, attempts, message_id)
+            VALUES (@Plan, @period, 'x@y.example', @channel, '2026-11-12T10:00:00.0000000Z', 'awaiting_approval', 0, @channel || @period)
+            """, new { Plan, period, channel });
+        Held("2026-11", "email");
+        Held("2026-11", "forward");
+        Held("2026-09", "email"); // held without a stored draft (the hub was down at the cut-off)
+
+        Assert.Equal(
+            [("2026-09", ApprovalStates.Draft, true), ("2026-10", ApprovalStates.Draft, false), ("2026-11", ApprovalStates.Ready, true)],
+            store.Awaiting().Select(a => (a.Period, a.State, a.Overdue)));
+        Assert.Equal((3L, 2L), store.Counts());
+    }
+
+    [Fact]
     public void Deliveries_acceptAwaitingApproval_afterTheRebuild_andKeepEarlierRows()
     {
         using var before = new TestDatabase(through: 14);

@@ -106,6 +106,46 @@ public sealed class PlanValidationTests : IDisposable
         Assert.Contains("got \"Required\"", error.Message, StringComparison.Ordinal);
     }
 
+    private static string WithLateNotice(string approval, string lateNotice) => Broken(("\"id\": \"thu-nghiem-2025\",",
+        $"\"id\": \"thu-nghiem-2025\", \"approval\": \"{approval}\", \"delivery\": {{ \"channels\": [\"email\"], \"lateNotice\": {lateNotice} }},"));
+
+    [Fact]
+    public void Load_readsLateNotice_theHigherLevelByItsNameAndAddressesOnceEach()
+    {
+        var result = PlanValidator.Load(Write("late.json", WithLateNotice("required", """["higherLevel", "vanphong@so-khcn.example", "VHTT@example.test", "vanphong@so-khcn.example"]""")));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Empty(result.Problems);
+        Assert.Equal([("Phòng Văn hoá – Thông tin", "vhtt@example.test"), (null, "vanphong@so-khcn.example")], LateNoticeRecipients.For(result.Plan!));
+        Assert.Empty(LateNoticeRecipients.For(PlanValidator.Load(Write("none.json", Valid)).Plan!));
+    }
+
+    [Theory]
+    [InlineData("\"higher_level\"")]
+    [InlineData("\"cấp trên\"")]
+    [InlineData("\"vanphong@\"")]
+    [InlineData("\"van phong@so.example\"")]
+    public void Load_namesTheLateNoticeEntry_whenItIsNeitherHigherLevelNorAnAddress(string entry)
+    {
+        var error = SingleError("late.json", WithLateNotice("required", $"[\"higherLevel\", {entry}]"));
+
+        Assert.Equal("$.delivery.lateNotice[1]", error.Path);
+        Assert.Contains("expected \"higherLevel\" (the plan's higherLevel.email) or an email address", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"got {entry}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_warnsThatLateNoticeNeverGoes_whenThePlanNeedsNoApproval()
+    {
+        var result = PlanValidator.Load(Write("late.json", WithLateNotice("none", "[\"higherLevel\"]")));
+
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("$.delivery.lateNotice", warning.Path);
+        Assert.Contains("approval: none", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("$.delivery.lateNotice[0]", SingleError("null.json", WithLateNotice("required", "[null]")).Path);
+    }
+
     [Fact]
     public void Load_namesFilePathAndExpectedCodes_whenAnIndicatorLeadIsUnknown()
     {

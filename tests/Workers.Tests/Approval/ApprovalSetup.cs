@@ -17,8 +17,11 @@ public static class ApprovalSetup
     public const string SignerEmail = "chutich@binhchuong.example";
     public const string Password = "mật khẩu dài đủ 1";
 
-    /// <summary>Copies the seeds into <paramref name="folder"/>/seeds with the plan's approval required; returns the folder.</summary>
-    public static string Seeds(string folder)
+    /// <summary>
+    /// Copies the seeds into <paramref name="folder"/>/seeds with the plan's approval required and, when given, its
+    /// delivery.lateNotice; returns the folder.
+    /// </summary>
+    public static string Seeds(string folder, params string[] lateNotice)
     {
         var seeds = Path.Combine(folder, "seeds");
         Directory.CreateDirectory(Path.Combine(seeds, "holidays"));
@@ -27,6 +30,7 @@ public static class ApprovalSetup
         var path = Path.Combine(seeds, $"{PlanId}.json");
         var plan = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         plan["approval"] = "required";
+        if (lateNotice.Length > 0) plan["delivery"]!["lateNotice"] = new JsonArray([.. lateNotice.Select(n => JsonValue.Create(n))]);
         File.WriteAllText(path, plan.ToJsonString(PlanJson.Indented));
         return seeds;
     }

@@ -155,6 +155,30 @@ public sealed class PlanWorkbookTests : CliTest
     }
 
     [Fact]
+    public void LateNotice_goesThroughTheWorkbook_theHigherLevelInWords_andABadAddressNamesItsCell()
+    {
+        var seed = Seeds.Find("tinh-thien-2025")!;
+        var plan = seed with { Approval = ApprovalModes.Required, Delivery = new DeliverySettings { Channels = seed.Channels, LateNotice = [LateNoticeRecipients.HigherLevel, "vanphong@so-khcn.example"] } };
+        using var buffer = new MemoryStream();
+        PlanWorkbook.Write(plan, buffer);
+        var path = Folder.Combine("late-notice.xlsx");
+        File.WriteAllBytes(path, buffer.ToArray());
+
+        PlanWorkbookResult result;
+        using (var fill = new WorkbookFill(path))
+            Assert.Equal("cấp trên\nvanphong@so-khcn.example", fill.Get("Thông tin chung", "Mục", "Báo chậm gửi báo cáo cho", "Nội dung"));
+        using (var file = File.OpenRead(path)) result = PlanWorkbook.Read(file, path);
+        Assert.Equal([LateNoticeRecipients.HigherLevel, "vanphong@so-khcn.example"], result.Plan!.Delivery!.LateNotice!);
+        Assert.Equal(plan.Channels, result.Plan.Channels);
+
+        string cell;
+        using (var fill = new WorkbookFill(path)) cell = fill.Set("Thông tin chung", "Mục", "Báo chậm gửi báo cáo cho", "Nội dung", "cấp trên\nvăn phòng sở");
+        using (var file = File.OpenRead(path)) result = PlanWorkbook.Read(file, path);
+        Assert.Null(result.Plan);
+        Assert.Contains(result.Problems, p => p.ToString().StartsWith(cell + ": ", StringComparison.Ordinal) && p.Message.Contains("got \"văn phòng sở\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Read_namesEveryMistakesCell_andGivesNoPlan()
     {
         using var buffer = new MemoryStream();

@@ -1,0 +1,63 @@
+using System.Globalization;
+using ChuyenDoiSo.Reporting.Approval;
+using ChuyenDoiSo.Reporting.Plans;
+
+namespace ChuyenDoiSo.Reporting.Tests.Approval;
+
+/// <summary>Where a report stands with approval, as `schedule`, `deliveries` and the dashboard show it, at given instants.</summary>
+public sealed class ApprovalStandingTests
+{
+    private static readonly PlanCatalog Seeds = PlanCatalog.LoadFolder(TestPaths.Seeds);
+    private static readonly Plan Unattended = Seeds.Find("binh-chuong-2026")!;
+    private static readonly Plan Required = Unattended with { Approval = ApprovalModes.Required };
+
+    private static DateTimeOffset Local(string text) =>
+        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), TimeSpan.FromHours(7));
+
+    private static ApprovalRow Row(string state, string? by = null, string? at = null) => new()
+    {
+        PlanId = Required.Id, Period = "2026-11", State = state, ApprovedBy = by, ApprovedAt = at is null ? null : Local(at),
+    };
+
+    [Theory]
+    // approval, stored state (none: ""), now (local), expected standing. 2026-11's cut-off is 11/11: the draft is at 12/11 00:00.
+    [InlineData("none", "", "2026-11-20 10:00", ApprovalStanding.NotRequired)]
+    [InlineData("none", "approved", "2026-11-20 10:00", ApprovalStanding.NotRequired)] // the plan in force decides
+    [InlineData("required", "", "2026-11-11 23:59", ApprovalStanding.NotDrafted)]
+    [InlineData("required", "", "2026-11-12 00:00", ApprovalStates.Draft)] // due, not stored (the hub was down): a draft, as `drafts` lists it
+    [InlineData("required", "draft", "2026-11-11 23:00", ApprovalStates.Draft)] // a stored row wins over the clock
+    [InlineData("required", "ready", "2026-11-12 09:00", ApprovalStates.Ready)]
+    public void For_saysTheState_fromThePlanTheRowAndTheCutOff(string approval, string stored, string now, string expected)
+    {
+        var plan = approval == ApprovalModes.Required ? Required : Unattended;
+        var period = Seeds.FindPeriod(plan, "2026-11")!;
+
+        var standing = ApprovalStanding.For(plan, period, stored.Length == 0 ? null : Row(stored), Local(now));
+
+        Assert.Equal(expected, standing.State);
+        Assert.Null(standing.ApprovedBy);
+    }
+
+    [Fact]
+    public void For_saysWhoApprovedAndWhen_andTheTablesPrintIt()
+    {
+        var standing = ApprovalStanding.For(Required, Seeds.FindPeriod(Required, "2026-11")!, Row(ApprovalStates.Approved, "chutich.bc", "2026-11-12 17:30"), Local("2026-12-01 08:00"));
+
+        Assert.Equal(new ApprovalStanding(ApprovalStates.Approved, "chutich.bc", Local("2026-11-12 17:30")), standing);
+        Assert.Equal("approved by chutich.bc 17:30", standing.Text(at => at.ToOffset(TimeSpan.FromHours(7)).ToString("HH:mm", CultureInfo.InvariantCulture)));
+        Assert.Equal("not drafted yet", new ApprovalStanding(ApprovalStanding.NotDrafted).Text(_ => ""));
+        Assert.Equal("not required", new ApprovalStanding(ApprovalStanding.NotRequired).Text(_ => ""));
+    }
+
+    [Fact]
+    public void Standings_needNoApproval_forABodyThePlansDoNotHave_andKeepAStoredStateOfAPeriodNoLongerInTheCalendar()
+    {
+        var catalog = new PlanCatalog([Required], Seeds.Holidays);
+        var standings = new ApprovalStandings(catalog, [Row(ApprovalStates.Ready) with { Period = "2025-11" }, Row(ApprovalStates.Draft)], Local("2026-11-20 10:00"));
+
+        Assert.Equal(ApprovalStanding.NotRequired, standings.For("so-khcn-quang-ngai", "2026-11").State);
+        Assert.Equal(ApprovalStates.Ready, standings.For(Required.Id, "2025-11").State);
+        Assert.Equal(ApprovalStates.Draft, standings.For(Required.Id, "2026-11").State);
+        Assert.Equal(ApprovalStanding.NotDrafted, standings.For(Required.Id, "2026-FY").State);
+    }
+}
