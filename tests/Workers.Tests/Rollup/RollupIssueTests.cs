@@ -39,11 +39,11 @@ public sealed class RollupIssueTests : IDisposable
         _data.Dispose();
     }
 
-    private ServiceProvider Services(CapturingLogs? logs = null, SmtpSink? smtp = null, string? higher = Body)
+    private ServiceProvider Services(CapturingLogs? logs = null, SmtpSink? smtp = null, string? higher = Body, string? seeds = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration["Hub:Data"] = _data.Path;
-        builder.Configuration["Hub:Seeds"] = TestPaths.Seeds;
+        builder.Configuration["Hub:Seeds"] = seeds ?? TestPaths.Seeds;
         builder.Configuration["Hub:Http:PublicUrl"] = "https://hub.binh-chuong.example/";
         if (higher is not null) builder.Configuration["Hub:Higher:Id"] = higher;
         if (smtp is not null)
@@ -254,5 +254,73 @@ public sealed class RollupIssueTests : IDisposable
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 lines.Enqueue((logLevel, formatter(state, exception)));
         }
+    }
+
+    [Fact]
+    public async Task Required_theRollupIsDrafted_heldAtItsSendTime_andIssuedOnceTheBodysSignerApproves()
+    {
+        // The body's file says approval: required; its office and signer act for the body's id.
+        var seeds = TestPaths.CopySeeds(_data.Combine("seeds"), higher: true);
+        var file = Path.Combine(seeds, "higher", $"{Body}.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        json["approval"] = "required";
+        File.WriteAllText(file, json.ToJsonString(PlanJson.Indented));
+        var services = Services(seeds: seeds);
+        StoreBinhChuongQ1(services);
+        var hash = Reporting.Users.PasswordHash.Hash("mật khẩu dài đủ 1", new byte[16], 1_000);
+        using (var connection = services.GetRequiredService<Reporting.Storage.HubDatabase>().Open())
+        {
+            var users = new Reporting.Users.UserStore(connection);
+            Assert.True(users.Add("vanphong.skhcn", Body, Reporting.Users.UserRoles.Office, "vanphong@skhcn.example", hash, Now, "test"));
+            Assert.True(users.Add("giamdoc.skhcn", Body, Reporting.Users.UserRoles.Signer, "giamdoc@skhcn.example", hash, Now, "test"));
+        }
+        Reporting.Users.UserRow User(string name)
+        {
+            using var connection = services.GetRequiredService<Reporting.Storage.HubDatabase>().Open();
+            return new Reporting.Users.UserStore(connection).Find(name)!.Value.User;
+        }
+        var setup = services.GetRequiredService<RollupSetup>();
+        var period = setup.FindPeriod("2026-Q1")!;
+        var schedule = setup.Schedule().Where(i => i.Period == "2026-Q1").ToList();
+        Assert.Contains(schedule, i => i.Kind == Reporting.Deliver.ScheduledItem.Draft && i.At == RollupSetup.DraftAt(period));
+        Assert.Contains(schedule, i => i.Kind == Reporting.Deliver.ScheduledItem.ApprovalReminder && i.At == setup.SendAt(period).AddHours(-24));
+        var clock = (FakeTimeProvider)services.GetRequiredService<TimeProvider>();
+        var approvals = services.GetRequiredService<ChuyenDoiSo.Workers.Approval.ApprovalService>();
+        var subject = services.GetRequiredService<RollupApproval>().Subject("2026-Q1");
+
+        // The draft: kept, DỰ THẢO on its pages, no number; the office and the signer told with it attached.
+        Assert.True(clock.GetUtcNow() >= RollupSetup.DraftAt(period), "the communes' due date of 2026-Q1 has passed at the test's now");
+        Assert.Equal(["approval-draft:giamdoc.skhcn", "approval-draft:vanphong.skhcn"], (await approvals.DraftAsync(subject, CancellationToken.None)).Order(StringComparer.Ordinal));
+        var notice = await MimeMessage.LoadAsync(Outbox($"approval-draft_{Body}_2026-Q1_giamdoc.skhcn.eml"));
+        Assert.StartsWith("Dự thảo báo cáo chuyển đổi số quý I năm 2026", notice.Subject, StringComparison.Ordinal);
+        var draftText = await TextOf(approvals.DraftPdf(Body, "2026-Q1")!, "rollup-draft.pdf");
+        Assert.Contains("DỰ THẢO", draftText, StringComparison.Ordinal);
+        Assert.DoesNotContain("01/BC-SKHCN", draftText, StringComparison.Ordinal);
+
+        // The send time without approval: nothing issued or sent, each channel held.
+        if (setup.SendAt(period) > clock.GetUtcNow()) clock.SetUtcNow(setup.SendAt(period));
+        var held = await services.GetRequiredService<RollupDelivery>().DeliverAsync("2026-Q1", resend: false, CancellationToken.None);
+        Assert.All(held, o => Assert.Equal("awaiting_approval", o.Status));
+        Assert.Empty(services.GetRequiredService<OutgoingRegister>().All(Body));
+        Assert.False(File.Exists(Outbox($"{Body}_2026-Q1.eml")));
+
+        // The office may not approve; the body's signer does: the number, both signatures, sent once on both channels.
+        await Assert.ThrowsAsync<ChuyenDoiSo.Workers.Approval.ApprovalRefusedException>(() => approvals.ApproveAsync(subject, User("vanphong.skhcn"), CancellationToken.None));
+        clock.Advance(TimeSpan.FromHours(2));
+        var approved = await approvals.ApproveAsync(subject, User("giamdoc.skhcn"), CancellationToken.None);
+        Assert.Equal("01/BC-SKHCN", approved.Number);
+        Assert.Equal([("email", "sent"), ("forward", "sent")], approved.Deliveries.Select(d => (d.Channel, d.Status)));
+        var entry = Assert.Single(services.GetRequiredService<OutgoingRegister>().All(Body));
+        var path = Path.Combine(_data.Path, "rollup-approved.pdf");
+        await File.WriteAllBytesAsync(path, entry.Pdf!);
+        var (validations, output) = await PdfTools.PdfSigAsync(path);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), output);
+        Assert.DoesNotContain("DỰ THẢO", await TextOf(entry.Pdf!, "rollup-approved-text.pdf"), StringComparison.Ordinal);
+        Assert.Equal("01/BC-SKHCN", Forwarded().Number);
+
+        var again = await approvals.ApproveAsync(subject, User("giamdoc.skhcn"), CancellationToken.None);
+        Assert.True(again.AlreadyApproved);
+        Assert.All(again.Deliveries, d => Assert.Equal("already_sent", d.Status));
+        Assert.Single(services.GetRequiredService<OutgoingRegister>().All(Body));
     }
 }
