@@ -127,7 +127,7 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public IReadOnlyList<ApprovalEditRow> Edits(string planId, string period) => connection.Query<ApprovalEditRow>(Sql.Edits, new { planId, period }).AsList();
 
-    /// <summary>The newest edit of each section, in the order of <see cref="ApprovalSections.All"/>.</summary>
+    /// <summary>The newest edit of each section edited, by section (<see cref="ApprovalSections"/>): the text printed in the report.</summary>
     public IReadOnlyDictionary<string, ApprovalEditRow> CurrentEdits(string planId, string period) =>
         Edits(planId, period).GroupBy(e => e.Section).ToDictionary(g => g.Key, g => g.MaxBy(e => e.Id)!);
 
