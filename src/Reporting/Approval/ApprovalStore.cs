@@ -92,13 +92,23 @@ public sealed class ApprovalStore(SqliteConnection connection)
         return id;
     }
 
-    public void Edit(string planId, string period, string section, string text, string user, DateTimeOffset at, string state)
+    /// <summary>
+    /// Keeps an edit of a commune section; false when the period is approved (locked): checked in the same write transaction,
+    /// so an edit racing the approval never lands after it and changes what a replacement report would print.
+    /// </summary>
+    public bool Edit(string planId, string period, string section, string text, string user, DateTimeOffset at, string state)
     {
-        using var tx = connection.BeginTransaction();
+        using var tx = connection.BeginTransaction(deferred: false);
+        if (connection.QuerySingleOrDefault<string?>(Sql.State, new { planId, period }, tx) == ApprovalStates.Approved)
+        {
+            tx.Commit();
+            return false;
+        }
         connection.Execute(Sql.InsertEdit, new { planId, period, section, text, user, at = DateTimeOffsetHandler.Format(at) }, tx);
         connection.Execute(Sql.SetState, new { planId, period, state }, tx);
         new AuditLog(connection).Record(at, user, "section_edited", Target(planId, period), section, transaction: tx);
         tx.Commit();
+        return true;
     }
 
     public void MarkReady(string planId, string period, string user, DateTimeOffset at)

@@ -114,7 +114,11 @@ public sealed class ApprovalService(
         if (text.Length > ApprovalSections.MaxLength) throw new ArgumentException($"--text has {text.Length} characters; expected at most {ApprovalSections.MaxLength}");
         var state = Decide(plan, period, user, ApprovalAction.EditSection, "edit");
         using var connection = database.Open();
-        new ApprovalStore(connection).Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state);
+        var store = new ApprovalStore(connection);
+        if (store.Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state)) return;
+        const string why = "the report was approved meanwhile and the period locked";
+        store.Refused(plan.Id, period, user.UserName, "edit", why, clock.GetUtcNow());
+        throw new ApprovalRefusedException($"--user \"{user.UserName}\" may not edit {plan.Id} {period}: {why}");
     }
 
     public void MarkReady(Plan plan, string period, UserRow user)
