@@ -232,6 +232,16 @@ public static partial class PlanValidator
             if (plan.Channels[i] is not ("email" or "forward"))
                 Error($"$.delivery.channels[{i}]", $"unknown channel \"{plan.Channels[i]}\"; expected email or forward");
         if (ApprovalModes.Problem(plan.Approval) is { } approval) Error("$.approval", approval);
+        if (plan.Signing?.Agency is { PasswordAtSigning: true })
+            Error("$.signing.agency.passwordAtSigning", "only the signer's certificate takes its password at signing; the agency's signs unattended: expected its password or passwordFile");
+        if (plan.Signing?.Signer is { PasswordAtSigning: true } typed)
+        {
+            if (!plan.RequiresApproval)
+                Error("$.signing.signer.passwordAtSigning", $"valid only with \"approval\": \"{ApprovalModes.Required}\": the signer types the password when approving; without approval the report is signed unattended at the send time");
+            if (typed.Password is not null || typed.PasswordFile is not null)
+                Error(typed.Password is not null ? "$.signing.signer.password" : "$.signing.signer.passwordFile",
+                    "expected no password or passwordFile with passwordAtSigning: the password is typed at signing and never stored");
+        }
 
         return problems;
     }
