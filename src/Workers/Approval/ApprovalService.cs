@@ -7,6 +7,7 @@ using ChuyenDoiSo.Reporting.Render;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Reporting.Users;
 using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Signing;
 using ChuyenDoiSo.Workers.Wiring;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -130,10 +131,15 @@ public sealed class ApprovalService(
 
     /// <summary>
     /// The signer approves: the period is locked, the report issued (the register's number, the signer's and the agency's
-    /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends it. A second
-    /// approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went).
+    /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends the stored bytes. A
+    /// second approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went); it issues
+    /// only a report approved whose issue failed.
     /// </summary>
-    public async Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken)
+    /// <param name="signerCertificatePassword">
+    /// For a plan whose signer's certificate password is typed at signing (`signing.signer.passwordAtSigning`): that password,
+    /// used for this one signing and never kept. Ignored for other plans.
+    /// </param>
+    public async Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken, string? signerCertificatePassword = null)
     {
         var reportingPeriod = catalog.FindPeriod(plan, period) ?? throw new ArgumentException($"--period \"{period}\" is not in plan {plan.Id}'s calendar");
         var sendAt = DeliverySchedule.SendAt(plan, reportingPeriod);
@@ -143,21 +149,48 @@ public sealed class ApprovalService(
             using (var connection = database.Open())
                 new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(plan.Id, period),
                     $"approved by {row.ApprovedBy} at {row.ApprovedAt:O}");
-            return new ApprovalOutcome(true, null, sendAt, clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : []);
+            string? number = null;
+            if (!registrar.IsIssued(plan.Id, period) && user.Role == UserRoles.Signer && user.PlanId == plan.Id)
+            {
+                // Approved, but its issue failed (a timestamp server down, a crash): the signer issues it now.
+                using var lease = OpenSigners(plan, period, user, signerCertificatePassword, "it stays approved and is not issued yet");
+                number = (await registrar.IssueAsync(plan, period, correction: false, cancellationToken, signers: lease.Signers)).Entry.Number;
+            }
+            return new ApprovalOutcome(true, number, sendAt, clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : []);
         }
         if (row is null && clock.GetUtcNow() < DeliverySchedule.DraftAt(reportingPeriod))
             throw new ApprovalRefusedException($"the data of {period} are open until the cut-off {reportingPeriod.CutOff:yyyy-MM-dd}; there is no draft to approve yet");
         Decide(plan, period, user, ApprovalAction.Approve, "approve");
-        // The approved content is the draft as it stands now: compiled once more, then locked.
-        CompileDraft(plan, period);
-        bool approved;
-        using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(plan.Id, period, user.UserName, clock.GetUtcNow());
-        if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
-        var (entry, _) = await registrar.IssueAsync(plan, period, correction: false, cancellationToken);
-        logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", plan.Id, period, user.UserName, entry.Number,
-            clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
-        var sent = clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : [];
-        return new ApprovalOutcome(false, entry.Number, sendAt, sent);
+        // The certificates opened before anything is recorded: one that does not open (a wrong password typed) leaves the
+        // report unapproved and takes no number, so the signer can try again.
+        using (var lease = OpenSigners(plan, period, user, signerCertificatePassword, "it is not approved and nothing was issued"))
+        {
+            // The approved content is the draft as it stands now: compiled once more, then locked.
+            CompileDraft(plan, period);
+            bool approved;
+            using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(plan.Id, period, user.UserName, clock.GetUtcNow());
+            if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
+            var (entry, _) = await registrar.IssueAsync(plan, period, correction: false, cancellationToken, signers: lease.Signers);
+            logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", plan.Id, period, user.UserName, entry.Number,
+                clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
+            var sent = clock.GetUtcNow() >= sendAt ? await delivery.DeliverAsync(plan, period, resend: false, cancellationToken) : [];
+            return new ApprovalOutcome(false, entry.Number, sendAt, sent);
+        }
+    }
+
+    /// <summary>The signers of this approval's issue, or refused (and the refusal recorded): the message names the setting, never the password.</summary>
+    private SigningLease OpenSigners(Plan plan, string period, UserRow user, string? signerCertificatePassword, string outcome)
+    {
+        try
+        {
+            return registrar.OpenSigners(plan, signerCertificatePassword);
+        }
+        catch (SigningConfigurationException e)
+        {
+            using var connection = database.Open();
+            new ApprovalStore(connection).Refused(plan.Id, period, user.UserName, "approve", e.Message, clock.GetUtcNow());
+            throw new ApprovalRefusedException($"{e.Message}; {plan.Id} {period}: {outcome}");
+        }
     }
 
     /// <summary>The state after the action, or refused: the refusal recorded in the audit log and thrown.</summary>

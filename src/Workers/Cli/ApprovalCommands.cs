@@ -98,7 +98,7 @@ public static class ApprovalCommands
     public static Command Approve()
     {
         var (plan, period, user) = Target();
-        var command = new Command("approve", "The signer approves and signs a report: its number from the register, the signer's and the agency's signatures, sent at once or at its send time, whichever is later; the password is read from standard input or asked on the terminal")
+        var command = new Command("approve", "The signer approves and signs a report: its number from the register, the signer's and the agency's signatures, sent at once or at its send time, whichever is later; the password is read from standard input or asked on the terminal, and then, for a plan whose signing.signer says passwordAtSigning, the signer's certificate password (a second line of standard input, or a second prompt)")
         {
             plan, period, user,
         };
@@ -106,10 +106,12 @@ public static class ApprovalCommands
         {
             using var host = Host(parse);
             var (p, label, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
+            // Typed now and passed down for this one signing: never an option, never stored.
+            var certificatePassword = Signing.SigningSetup.PasswordAtSigning(p) ? PasswordInput.Read($"password of the signer's certificate ({p.Id})", confirm: false) : null;
             ApprovalOutcome outcome;
             try
             {
-                outcome = await approvals.ApproveAsync(p, label, acting, cancellationToken);
+                outcome = await approvals.ApproveAsync(p, label, acting, cancellationToken, certificatePassword);
             }
             catch (Exception e) when (e is Signing.SigningConfigurationException or ApprovalRefusedException)
             {
@@ -117,7 +119,8 @@ public static class ApprovalCommands
             }
             var row = approvals.Find(p.Id, label)!;
             Console.WriteLine(outcome.AlreadyApproved
-                ? $"{p.Id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; nothing issued again"
+                ? $"{p.Id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; " +
+                  (outcome.Number is null ? "nothing issued again" : $"its issue had failed: issued {outcome.Number} now")
                 : $"approved {p.Id} {label} as {acting.UserName}: issued {outcome.Number}, " +
                   (outcome.Deliveries.Count == 0 ? $"to be sent at {Local(outcome.SendAt)}" : "sent now"));
             foreach (var o in outcome.Deliveries)

@@ -52,7 +52,7 @@ public sealed class RollupDelivery(
     public async Task<IssuedReport> IssueAsync(RollupPeriod rollupPeriod, bool correction, CancellationToken cancellationToken)
     {
         var body = setup.Body;
-        var entry = await registrar.IssueAsync(body.Id, rollupPeriod.Period, Suffix(body), signing.For(null), correction,
+        var entry = await registrar.IssueAsync(body.Id, rollupPeriod.Period, Suffix(body), () => signing.For(null), correction,
             renderOptions => producer.Issuable(rollupPeriod.Period, renderOptions), cancellationToken);
         var forward = new CommuneReportSubmitted
         {

@@ -218,4 +218,56 @@ public sealed class ApprovalCliTests : IDisposable
         Assert.Equal(0, (await Run(null, "compile", "--plan", PlanId, "--period", Period, "--format", "pdf", "--out", draftFile)).ExitCode);
         Assert.Equal(issued.Pdf, await File.ReadAllBytesAsync(draftFile));
     }
+
+    [Fact]
+    public async Task Approve_withPasswordAtSigning_asksTheCertificatePasswordSecond_refusesAWrongOneWithNothingIssued_thenIssuesWithTheRightOne()
+    {
+        ApprovalSetup.PasswordAtSigning(_seeds, new TestCertificates(_folder.Combine("certs")));
+        await Ingest("TTPVHCC", "1", 82);
+        const string wrong = "không phải mật khẩu chứng thư 9";
+        var runs = new List<HubRun>();
+        async Task<HubRun> Approve(string input)
+        {
+            var run = await HubProgram.RunWithInputAsync(_folder.Path, input, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer, "--data", Data, "--seeds", _seeds);
+            runs.Add(run);
+            return run;
+        }
+
+        // The user's password, then a wrong certificate password: one line, exit 2, not approved, no number taken.
+        var refused = await Approve($"{ApprovalSetup.Password}\n{wrong}\n");
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        var line = Assert.Single(refused.StderrLines);
+        Assert.Contains("signing.signer.certificate: cannot open the PKCS#12 file with the password typed at signing", line, StringComparison.Ordinal);
+        Assert.Contains("it is not approved and nothing was issued", line, StringComparison.Ordinal);
+        var noSecondLine = await Approve(ApprovalSetup.Password + "\n");
+        Assert.True(noSecondLine.ExitCode == 2, noSecondLine.ToString());
+        Assert.Contains("expected the password on standard input", Assert.Single(noSecondLine.StderrLines), StringComparison.Ordinal);
+        var draft = await Draft();
+        Assert.Equal("draft", (string)draft["state"]!);
+        Assert.Null(draft["number"]);
+        var register = new OutgoingRegister(new HubDatabase(Path.Combine(Data, "hub.db")));
+        Assert.Empty(register.All(PlanId));
+
+        // The right one: approved, issued 01 (no number was used up) with both signatures, and sent (the send time has passed).
+        var approved = await Approve($"{ApprovalSetup.Password}\n{ApprovalSetup.CertificatePassword}\n");
+        Assert.True(approved.ExitCode == 0, approved.ToString());
+        Assert.Contains("issued 01/BC-UBND, sent now", approved.Stdout, StringComparison.Ordinal);
+        var signedFile = _folder.Combine("signed.pdf");
+        await File.WriteAllBytesAsync(signedFile, register.Current(PlanId, Period)!.Pdf!);
+        var (validations, pdfsig) = await PdfTools.PdfSigAsync(signedFile);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
+        Assert.Contains("Nguyễn Văn Chủ Tịch", pdfsig, StringComparison.Ordinal);
+
+        // Neither password is in any output (the logs included) nor in any file of the data folder (hub.db and its journal, the outbox).
+        foreach (var secret in new[] { wrong, ApprovalSetup.CertificatePassword })
+        {
+            Assert.All(runs, r => Assert.DoesNotContain(secret, r.Stdout + r.Stderr, StringComparison.Ordinal));
+            var bytes = System.Text.Encoding.UTF8.GetBytes(secret);
+            Assert.All(Directory.EnumerateFiles(Data, "*", SearchOption.AllDirectories), f => Assert.True(File.ReadAllBytes(f).AsSpan().IndexOf(bytes) < 0, $"{secret} in {f}"));
+        }
+        using var connection = new HubDatabase(Path.Combine(Data, "hub.db")).Open();
+        // The missing second line never reached the certificate: refused by the verb, before anything is tried.
+        Assert.Equal([(ApprovalSetup.Signer, "approve_refused"), ("hub", "draft_compiled"), (ApprovalSetup.Signer, "approved")],
+            new AuditLog(connection).For($"{PlanId}/{Period}").Select(a => (a.Actor, a.Action)));
+    }
 }
