@@ -104,13 +104,23 @@ public sealed class ApprovalStore(SqliteConnection connection)
         return id;
     }
 
-    public void Edit(string planId, string period, string section, string text, string user, DateTimeOffset at, string state)
+    /// <summary>
+    /// Keeps an edit of a commune section; false when the period is approved (locked): checked in the same write transaction,
+    /// so an edit racing the approval never lands after it and changes what a replacement report would print.
+    /// </summary>
+    public bool Edit(string planId, string period, string section, string text, string user, DateTimeOffset at, string state)
     {
-        using var tx = connection.BeginTransaction();
+        using var tx = connection.BeginTransaction(deferred: false);
+        if (connection.QuerySingleOrDefault<string?>(Sql.State, new { planId, period }, tx) == ApprovalStates.Approved)
+        {
+            tx.Commit();
+            return false;
+        }
         connection.Execute(Sql.InsertEdit, new { planId, period, section, text, user, at = DateTimeOffsetHandler.Format(at) }, tx);
         connection.Execute(Sql.SetState, new { planId, period, state }, tx);
         new AuditLog(connection).Record(at, user, "section_edited", Target(planId, period), section, transaction: tx);
         tx.Commit();
+        return true;
     }
 
     public void MarkReady(string planId, string period, string user, DateTimeOffset at)
@@ -139,7 +149,7 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public IReadOnlyList<ApprovalEditRow> Edits(string planId, string period) => connection.Query<ApprovalEditRow>(Sql.Edits, new { planId, period }).AsList();
 
-    /// <summary>The newest edit of each section, in the order of <see cref="ApprovalSections.All"/>.</summary>
+    /// <summary>The newest edit of each section edited, by section (<see cref="ApprovalSections"/>): the text printed in the report.</summary>
     public IReadOnlyDictionary<string, ApprovalEditRow> CurrentEdits(string planId, string period) =>
         Edits(planId, period).GroupBy(e => e.Section).ToDictionary(g => g.Key, g => g.MaxBy(e => e.Id)!);
 

@@ -21,6 +21,14 @@ public sealed record CompiledReport
     public required IReadOnlyList<NarrativeEntry> Narratives { get; init; }
     /// <summary>Tasks active in the next period that are not done (nhiệm vụ trọng tâm kỳ tới).</summary>
     public required IReadOnlyList<PlanTask> NextPeriodTasks { get; init; }
+    /// <summary>
+    /// The commune's own sections as the office wrote them at review (plans with `approval: required`): the newest edit of
+    /// each, in the order of <see cref="Approval.ApprovalSections.All"/>; none blank. Empty when the office edited nothing.
+    /// </summary>
+    public IReadOnlyList<CommuneSection> CommuneSections { get; init; } = [];
+
+    /// <summary>The office's text of one section (<see cref="Approval.ApprovalSections"/>), or null when it wrote none.</summary>
+    public string? CommuneSection(string section) => CommuneSections.FirstOrDefault(s => s.Section == section)?.Text;
 }
 
 /// <summary>Whether an indicator met its target: yes, no, or not reported.</summary>
@@ -58,6 +66,9 @@ public sealed record SubmissionResult(
 public sealed record StatisticResult(string Code, decimal Value);
 
 public sealed record ReportWarning(string Code, string Message);
+
+/// <summary>One of the commune's own sections (results, difficulties, proposals, next_tasks) in the office's words.</summary>
+public sealed record CommuneSection(string Section, string Text);
 
 /// <summary>A narrative section (results, difficulties, proposals) from one department.</summary>
 public sealed record NarrativeEntry(string Section, Department Department, string Text);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Calendar;
 using ChuyenDoiSo.Reporting.Plans;
 using Microsoft.Data.Sqlite;
@@ -82,6 +83,13 @@ public static class ReportCompiler
             if (!string.IsNullOrWhiteSpace(row.Proposals)) narratives.Add(new NarrativeEntry("proposals", department, row.Proposals.Trim()));
         }
 
+        // The office's edits at review: the newest per section, read through the approval store that keeps them.
+        var edits = new ApprovalStore(connection).CurrentEdits(plan.Id, period.Period);
+        var communeSections = ApprovalSections.All
+            .Where(s => edits.TryGetValue(s, out var edit) && !string.IsNullOrWhiteSpace(edit.Text))
+            .Select(s => new CommuneSection(s, edits[s].Text.Trim()))
+            .ToList();
+
         var done = tasks.Where(t => t.Status == "done").Select(t => t.Task.Code).ToHashSet(StringComparer.Ordinal);
         var nextTasks = tasks.Where(t => !done.Contains(t.Task.Code) && t.Timeframe.Overlaps(next.IncrementStart, next.CutOff)).Select(t => t.Task).ToList();
 
@@ -98,6 +106,7 @@ public static class ReportCompiler
             Warnings = warnings,
             Narratives = narratives,
             NextPeriodTasks = nextTasks,
+            CommuneSections = communeSections,
         };
     }
 

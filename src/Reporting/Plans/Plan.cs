@@ -83,6 +83,12 @@ public sealed record SigningCertificate
     public required string Certificate { get; init; }
     public string? Password { get; init; }
     public string? PasswordFile { get; init; }
+    /// <summary>
+    /// The signer's certificate only, of a plan with `approval: required`: no password is kept anywhere; the signer types it at
+    /// approval (`approve`) and it opens the certificate for that one signing.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PasswordAtSigning { get; init; }
     /// <summary>The seal (agency) or the handwritten signature (signer) as a transparent PNG.</summary>
     public string? Image { get; init; }
 }

@@ -239,6 +239,16 @@ public static partial class PlanValidator
             if (lateNotice.Count > 0 && !plan.RequiresApproval)
                 Warn("$.delivery.lateNotice", $"only a report that awaits approval is told late, and this plan says approval: {plan.Approval ?? ApprovalModes.None}; expected approval: required, or no lateNotice");
         }
+        if (plan.Signing?.Agency is { PasswordAtSigning: true })
+            Error("$.signing.agency.passwordAtSigning", "only the signer's certificate takes its password at signing; the agency's signs unattended: expected its password or passwordFile");
+        if (plan.Signing?.Signer is { PasswordAtSigning: true } typed)
+        {
+            if (!plan.RequiresApproval)
+                Error("$.signing.signer.passwordAtSigning", $"valid only with \"approval\": \"{ApprovalModes.Required}\": the signer types the password when approving; without approval the report is signed unattended at the send time");
+            if (typed.Password is not null || typed.PasswordFile is not null)
+                Error(typed.Password is not null ? "$.signing.signer.password" : "$.signing.signer.passwordFile",
+                    "expected no password or passwordFile with passwordAtSigning: the password is typed at signing and never stored");
+        }
 
         return problems;
     }

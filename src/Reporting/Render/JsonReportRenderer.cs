@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChuyenDoiSo.Reporting.Calendar;
 using ChuyenDoiSo.Reporting.Compile;
 using ChuyenDoiSo.Reporting.Plans;
@@ -22,7 +23,9 @@ public static class JsonReportRenderer
         IReadOnlyList<SubmissionJson> Submissions,
         IReadOnlyList<StatisticResult> Statistics,
         IReadOnlyList<ReportWarning> Warnings,
-        IReadOnlyList<NarrativeJson> Narratives);
+        IReadOnlyList<NarrativeJson> Narratives,
+        // Absent when the office wrote none, so a report without review reads as before (and older readers skip it).
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CommuneSection>? CommuneSections = null);
 
     public sealed record TargetJson(string Op, decimal? Value);
 
@@ -51,7 +54,8 @@ public static class JsonReportRenderer
         report.Submissions.Select(s => new SubmissionJson(s.Department.Code, s.Status, s.ReceivedAt, s.Expected)).ToList(),
         report.Statistics,
         report.Warnings,
-        report.Narratives.Select(n => new NarrativeJson(n.Section, n.Department.Code, n.Text)).ToList());
+        report.Narratives.Select(n => new NarrativeJson(n.Section, n.Department.Code, n.Text)).ToList(),
+        report.CommuneSections.Count > 0 ? report.CommuneSections : null);
 
     public static string Render(CompiledReport report) => JsonSerializer.Serialize(ToJson(report), PlanJson.Indented);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Calendar;
 using ChuyenDoiSo.Reporting.Compile;
 using ChuyenDoiSo.Reporting.Plans;
@@ -272,6 +273,14 @@ public sealed record ReportDocument
         var sub = 0;
         string Subheading(string text) => $"{++sub}. {text}";
 
+        // The office's assessment for the commune as a whole, before the figures.
+        var assessment = CommuneParagraphs(report, ApprovalSections.Results);
+        if (assessment.Count > 0)
+        {
+            body.Add(new ReportSubheading(Subheading("Đánh giá chung")));
+            body.AddRange(assessment);
+        }
+
         body.Add(new ReportSubheading(Subheading("Kết quả thực hiện các chỉ tiêu")));
         if (report.Indicators.Count == 0)
             body.Add(new ReportParagraph("Kế hoạch không đặt chỉ tiêu."));
@@ -318,15 +327,20 @@ public sealed record ReportDocument
             body.Add(SubmissionTable(submissions));
         }
 
+        // The commune's own words (the office's) first, then each department's.
         body.Add(new ReportHeading(Heading("KHÓ KHĂN, VƯỚNG MẮC")));
-        body.AddRange(OrNone(Narratives(report, Difficulties)));
+        body.AddRange(OrNone([.. CommuneParagraphs(report, ApprovalSections.Difficulties), .. Narratives(report, Difficulties)]));
 
         body.Add(new ReportHeading(Heading("KIẾN NGHỊ, ĐỀ XUẤT")));
-        body.AddRange(OrNone(Narratives(report, Proposals)));
+        body.AddRange(OrNone([.. CommuneParagraphs(report, ApprovalSections.Proposals), .. Narratives(report, Proposals)]));
 
         body.Add(new ReportHeading(Heading("NHIỆM VỤ TRỌNG TÂM KỲ TỚI")));
+        var nextTasks = CommuneParagraphs(report, ApprovalSections.NextTasks);
+        body.AddRange(nextTasks);
         if (report.NextPeriodTasks.Count == 0)
-            body.Add(new ReportParagraph(ReportText.None));
+        {
+            if (nextTasks.Count == 0) body.Add(new ReportParagraph(ReportText.None));
+        }
         else
         {
             if (report.NextPeriod is { } next)
@@ -513,16 +527,18 @@ public sealed record ReportDocument
             .OrderBy(g => Order(g.First().Department));
         foreach (var department in entries)
         {
-            var lines = department
-                .SelectMany(n => n.Text.Split('\n'))
-                .Select(l => l.Trim())
-                .Where(l => l.Length > 0)
-                .ToList();
+            var lines = department.SelectMany(n => Lines(n.Text)).ToList();
             blocks.Add(new ReportParagraph(lines[0], Lead: $"{department.First().Department.Name}: "));
             blocks.AddRange(lines.Skip(1).Select(l => new ReportParagraph(l)));
         }
         return blocks;
     }
+
+    /// <summary>The office's text of a commune section, one paragraph per line as a department's narrative; empty when it wrote none.</summary>
+    private static List<ReportBlock> CommuneParagraphs(CompiledReport report, string section) =>
+        report.CommuneSection(section) is { } text ? [.. Lines(text).Select(l => new ReportParagraph(l))] : [];
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
 
     private static IEnumerable<ReportBlock> OrNone(List<ReportBlock> blocks) =>
         blocks.Count > 0 ? blocks : [new ReportParagraph(ReportText.None)];

@@ -85,8 +85,11 @@ public static class RollupCompiler
                 }
                 values.Add(new CommuneValue(commune.Id, names[commune.Id], indicator.Code, indicator.Value, indicator.Numerator, indicator.Denominator, indicator.Target, Judge(indicator)));
             }
+            // The commune office's own words (edited at its review) first, then its departments'.
             foreach (var section in new[] { "difficulties", "proposals" })
-                foreach (var text in s.Report.Narratives.Where(n => n.Section == section).Select(n => n.Text.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+                foreach (var text in (s.Report.CommuneSections ?? []).Where(c => c.Section == section).Select(c => c.Text)
+                             .Concat(s.Report.Narratives.Where(n => n.Section == section).Select(n => n.Text))
+                             .Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
                     narratives.Add(new CommuneNarrative(commune.Id, names[commune.Id], section, text));
         }
 

@@ -7,6 +7,7 @@ using ChuyenDoiSo.Reporting.Render;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Reporting.Users;
 using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Signing;
 using ChuyenDoiSo.Workers.Wiring;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -14,7 +15,11 @@ using MimeKit;
 namespace ChuyenDoiSo.Workers.Approval;
 
 /// <summary>An action the acting user may not take (wrong role, wrong plan, wrong password, locked period): said in one sentence.</summary>
-public sealed class ApprovalRefusedException(string message) : Exception(message);
+public sealed class ApprovalRefusedException(string message, bool certificate = false) : Exception(message)
+{
+    /// <summary>Refused because a signing certificate did not open (a wrong password typed at signing), not for who the user is.</summary>
+    public bool Certificate => certificate;
+}
 
 /// <summary>What an approval did: the register's number, and the sends it made now (none when the send time is still ahead).</summary>
 public sealed record ApprovalOutcome(bool AlreadyApproved, string? Number, DateTimeOffset SendAt, IReadOnlyList<DeliveryOutcome> Deliveries);
@@ -47,7 +52,8 @@ public sealed class ApprovalService(
         return new ApprovalSubject(plan.Id, period, ReportText.PeriodText(reportingPeriod), $"UBND {plan.Commune.FullName}", plan.RequiresApproval,
             DeliverySchedule.DraftAt(reportingPeriod), DeliverySchedule.SendAt(plan, reportingPeriod), ReviewLinks.Review(options.Value.Http, plan.Id, period),
             day => PdfReportRenderer.Render(ReportDocument.Build(producer.Compile(plan, period), new RenderOptions(day)), new PdfRenderSettings { Draft = true }),
-            async ct => (await registrar.IssueAsync(plan, period, correction: false, ct)).Entry.Number,
+            password => registrar.OpenSigners(plan, password),
+            async (signers, ct) => (await registrar.IssueAsync(plan, period, correction: false, ct, signers: signers)).Entry.Number,
             ct => delivery.DeliverAsync(plan, period, resend: false, ct));
     }
 
@@ -148,7 +154,11 @@ public sealed class ApprovalService(
         if (text.Length > ApprovalSections.MaxLength) throw new ArgumentException($"--text has {text.Length} characters; expected at most {ApprovalSections.MaxLength}");
         var state = Decide(plan, period, user, ApprovalAction.EditSection, "edit");
         using var connection = database.Open();
-        new ApprovalStore(connection).Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state);
+        var store = new ApprovalStore(connection);
+        if (store.Edit(plan.Id, period, section, text, user.UserName, clock.GetUtcNow(), state)) return;
+        const string why = "the report was approved meanwhile and the period locked";
+        store.Refused(plan.Id, period, user.UserName, "edit", why, clock.GetUtcNow());
+        throw new ApprovalRefusedException($"--user \"{user.UserName}\" may not edit {plan.Id} {period}: {why}");
     }
 
     public void MarkReady(Plan plan, string period, UserRow user) => MarkReady(Subject(plan, period), user);
@@ -162,13 +172,18 @@ public sealed class ApprovalService(
 
     /// <summary>
     /// The signer approves: the period is locked, the report issued (the register's number, the signer's and the agency's
-    /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends it. A second
-    /// approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went).
+    /// signatures, stored) and sent now when its send time has come; else the send time's trigger sends the stored bytes. A
+    /// second approval changes nothing and sends only what the ledger has not sent yet (nothing, once all went); it issues
+    /// only a report approved whose issue failed.
     /// </summary>
-    public Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken) =>
-        ApproveAsync(Subject(plan, period), user, cancellationToken);
+    /// <param name="signerCertificatePassword">
+    /// For a plan whose signer's certificate password is typed at signing (`signing.signer.passwordAtSigning`): that password,
+    /// used for this one signing and never kept. Ignored for other plans.
+    /// </param>
+    public Task<ApprovalOutcome> ApproveAsync(Plan plan, string period, UserRow user, CancellationToken cancellationToken, string? signerCertificatePassword = null) =>
+        ApproveAsync(Subject(plan, period), user, cancellationToken, signerCertificatePassword);
 
-    public async Task<ApprovalOutcome> ApproveAsync(ApprovalSubject subject, UserRow user, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome> ApproveAsync(ApprovalSubject subject, UserRow user, CancellationToken cancellationToken, string? signerCertificatePassword = null)
     {
         var (id, period, sendAt) = (subject.Id, subject.Period, subject.SendAt);
         var row = Find(id, period);
@@ -177,21 +192,48 @@ public sealed class ApprovalService(
             using (var connection = database.Open())
                 new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(id, period),
                     $"approved by {row.ApprovedBy} at {row.ApprovedAt:O}");
-            return new ApprovalOutcome(true, null, sendAt, clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : []);
+            string? number = null;
+            if (!registrar.IsIssued(id, period) && user.Role == UserRoles.Signer && user.PlanId == id)
+            {
+                // Approved, but its issue failed (a timestamp server down, a crash): the signer issues it now.
+                using var lease = OpenSigners(subject, user, signerCertificatePassword, "it stays approved and is not issued yet");
+                number = await subject.Issue(lease.Signers, cancellationToken);
+            }
+            return new ApprovalOutcome(true, number, sendAt, clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : []);
         }
         if (row is null && clock.GetUtcNow() < subject.DraftAt)
             throw new ApprovalRefusedException($"the data of {period} are open until {HubTime.LocalDateTime(subject.DraftAt):yyyy-MM-dd HH:mm}; there is no draft to approve yet");
         Decide(subject, user, ApprovalAction.Approve, "approve");
-        // The approved content is the draft as it stands now: compiled once more, then locked.
-        CompileDraft(subject);
-        bool approved;
-        using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(id, period, user.UserName, clock.GetUtcNow());
-        if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
-        var number = await subject.Issue(cancellationToken);
-        logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", id, period, user.UserName, number,
-            clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
-        var sent = clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : [];
-        return new ApprovalOutcome(false, number, sendAt, sent);
+        // The certificates opened before anything is recorded: one that does not open (a wrong password typed) leaves the
+        // report unapproved and takes no number, so the signer can try again.
+        using (var lease = OpenSigners(subject, user, signerCertificatePassword, "it is not approved and nothing was issued"))
+        {
+            // The approved content is the draft as it stands now: compiled once more, then locked.
+            CompileDraft(subject);
+            bool approved;
+            using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(id, period, user.UserName, clock.GetUtcNow());
+            if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
+            var number = await subject.Issue(lease.Signers, cancellationToken);
+            logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", id, period, user.UserName, number,
+                clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
+            var sent = clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : [];
+            return new ApprovalOutcome(false, number, sendAt, sent);
+        }
+    }
+
+    /// <summary>The signers of this approval's issue, or refused (and the refusal recorded): the message names the setting, never the password.</summary>
+    private SigningLease OpenSigners(ApprovalSubject subject, UserRow user, string? signerCertificatePassword, string outcome)
+    {
+        try
+        {
+            return subject.OpenSigners(signerCertificatePassword);
+        }
+        catch (SigningConfigurationException e)
+        {
+            using var connection = database.Open();
+            new ApprovalStore(connection).Refused(subject.Id, subject.Period, user.UserName, "approve", e.Message, clock.GetUtcNow());
+            throw new ApprovalRefusedException($"{e.Message}; {subject.Id} {subject.Period}: {outcome}", certificate: true);
+        }
     }
 
     /// <summary>The state after the action, or refused: the refusal recorded in the audit log and thrown.</summary>

@@ -1,5 +1,6 @@
 using ChuyenDoiSo.Reporting.Deliver;
 using ChuyenDoiSo.Workers.Deliver;
+using ChuyenDoiSo.Workers.Signing;
 
 namespace ChuyenDoiSo.Workers.Approval;
 
@@ -13,7 +14,8 @@ namespace ChuyenDoiSo.Workers.Approval;
 /// <param name="Sender">Who the notices come from: "UBND Xã Bình Chương", or the body's name.</param>
 /// <param name="ReviewLink">The review page of the draft; null where there is none (a roll-up is approved on the command line).</param>
 /// <param name="DraftPdf">The draft as it stands now, marked DỰ THẢO on every page, dated the given day.</param>
-/// <param name="Issue">Issues it (its number, both signatures, stored); returns the number.</param>
+/// <param name="OpenSigners">The certificates of this issue, the signer's opened with the password typed at approval where the plan asks for it; dispose after.</param>
+/// <param name="Issue">Issues it with those signers (its number, both signatures, stored); returns the number.</param>
 /// <param name="Deliver">Sends it on every channel that has not had it (the ledger's).</param>
 public sealed record ApprovalSubject(
     string Id,
@@ -25,5 +27,6 @@ public sealed record ApprovalSubject(
     DateTimeOffset SendAt,
     string? ReviewLink,
     Func<DateOnly, byte[]> DraftPdf,
-    Func<CancellationToken, Task<string>> Issue,
+    Func<string?, SigningLease> OpenSigners,
+    Func<ReportSigners, CancellationToken, Task<string>> Issue,
     Func<CancellationToken, Task<IReadOnlyList<DeliveryOutcome>>> Deliver);

@@ -115,19 +115,21 @@ public static class ApprovalCommands
     public static Command Approve()
     {
         var (plan, period, user) = Target();
-        var command = new Command("approve", "The signer approves and signs a report: its number from the register, the signer's and the agency's signatures, sent at once or at its send time, whichever is later; the password is read from standard input or asked on the terminal")
+        var command = new Command("approve", "The signer approves and signs a report: its number from the register, the signer's and the agency's signatures, sent at once or at its send time, whichever is later; the password is read from standard input or asked on the terminal, and then, for a plan whose signing.signer says passwordAtSigning, the signer's certificate password (a second line of standard input, or a second prompt)")
         {
             plan, period, user,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = Host(parse);
-            var (subject, _, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
+            var (subject, p, acting, approvals) = Act(host.Services, parse, plan, period, user, "approve");
             var (id, label) = (subject.Id, subject.Period);
+            // Typed now and passed down for this one signing: never an option, never stored.
+            var certificatePassword = p is not null && Signing.SigningSetup.PasswordAtSigning(p) ? PasswordInput.Read($"password of the signer's certificate ({p.Id})", confirm: false) : null;
             ApprovalOutcome outcome;
             try
             {
-                outcome = await approvals.ApproveAsync(subject, acting, cancellationToken);
+                outcome = await approvals.ApproveAsync(subject, acting, cancellationToken, certificatePassword);
             }
             catch (Exception e) when (e is Signing.SigningConfigurationException or ApprovalRefusedException)
             {
@@ -135,7 +137,8 @@ public static class ApprovalCommands
             }
             var row = approvals.Find(id, label)!;
             Console.WriteLine(outcome.AlreadyApproved
-                ? $"{id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; nothing issued again"
+                ? $"{id} {label} was approved already by {row.ApprovedBy} at {Local(row.ApprovedAt!.Value)}; " +
+                  (outcome.Number is null ? "nothing issued again" : $"its issue had failed: issued {outcome.Number} now")
                 : $"approved {id} {label} as {acting.UserName}: issued {outcome.Number}, " +
                   (outcome.Deliveries.Count == 0 ? $"to be sent at {Local(outcome.SendAt)}" : "sent now"));
             foreach (var o in outcome.Deliveries)

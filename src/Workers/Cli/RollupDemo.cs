@@ -62,7 +62,7 @@ public static class RollupDemo
         // the order of those dates (01/BC-SKHCN first), and signed; a second run writes the stored documents again.
         foreach (var period in setup.Calendar.OrderBy(p => p.DueDate).ThenBy(p => p.Period, StringComparer.Ordinal))
         {
-            var entry = await registrar.IssueAsync(setup.Body.Id, period.Period, RollupDelivery.Suffix(setup.Body), signers, correction: false,
+            var entry = await registrar.IssueAsync(setup.Body.Id, period.Period, RollupDelivery.Suffix(setup.Body), () => signers, correction: false,
                 renderOptions => producer.Issuable(period.Period, renderOptions), cancellationToken, period.DueDate);
             RollupReport r;
             using (var connection = database.Open()) r = setup.Compile(connection, period.Period);

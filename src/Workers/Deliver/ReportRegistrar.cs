@@ -23,11 +23,16 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
     public static string Suffix(Plan plan) => "/" + plan.EffectiveReports.Symbol;
 
     /// <param name="issueDate">The issue date of a new number; null: today in Viet Nam. The demo, replaying a year, issues each report on its due date.</param>
-    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken, DateOnly? issueDate = null)
+    /// <param name="signers">
+    /// Who signs, when the caller opened them (<see cref="OpenSigners"/>: a signer's certificate opened with the password typed at
+    /// approval); null: the plan's cached ones, asked for only when the report is not issued yet.
+    /// </param>
+    public async Task<(RegisterEntry Entry, ReportOutputs Outputs)> IssueAsync(Plan plan, string period, bool correction, CancellationToken cancellationToken,
+        DateOnly? issueDate = null, ReportSigners? signers = null)
     {
         var from = options.Value.Smtp.From;
         CompiledReport? compiled = null;
-        var entry = await IssueAsync(plan.Id, period, Suffix(plan), signing.For(plan), correction, renderOptions =>
+        var entry = await IssueAsync(plan.Id, period, Suffix(plan), () => signers ?? signing.For(plan), correction, renderOptions =>
         {
             var outputs = producer.Produce(plan, period, renderOptions, from);
             compiled = outputs.Report;
@@ -36,25 +41,35 @@ public sealed class ReportRegistrar(OutgoingRegister register, ReportProducer pr
         return (entry, Outputs(plan, compiled ?? producer.Compile(plan, period), entry, from));
     }
 
+    /// <summary>The signers of the plan's next issue, opened with the signer's certificate password when the plan has it typed at signing; dispose after.</summary>
+    public SigningLease OpenSigners(Plan plan, string? signerCertificatePassword) => signing.Open(plan, signerCertificatePassword);
+
+    /// <summary>Whether the register holds the signed bytes of the period's current document: nothing is signed again for it.</summary>
+    public bool IsIssued(string bodyId, string period) => register.Current(bodyId, period) is { IsStored: true };
+
     /// <summary>
     /// The one way a report of either level is issued: its number from the register for <paramref name="bodyId"/> (or the one
     /// it has), rendered by <paramref name="render"/> with that number, the register's issue date and the signature list, the
     /// PDF signed as the last write, and every form stored before anything is sent. A number whose bytes are stored is
-    /// returned as it is, never rendered again.
+    /// returned as it is, never rendered again: <paramref name="signers"/> is not even asked (a signer whose password is typed
+    /// at approval is not there at the send time).
     /// </summary>
-    public async Task<RegisterEntry> IssueAsync(string bodyId, string period, string suffix, ReportSigners signers, bool correction,
+    public async Task<RegisterEntry> IssueAsync(string bodyId, string period, string suffix, Func<ReportSigners> signers, bool correction,
         Func<RenderOptions, RenderedReport> render, CancellationToken cancellationToken, DateOnly? issueDate = null)
     {
         var now = clock.GetUtcNow();
+        if (!correction && register.Current(bodyId, period) is { IsStored: true } stored) return stored;
+        // Opened before a number is taken: a certificate that cannot sign consumes none.
+        var opened = signers();
         var entry = register.Issue(bodyId, period, issueDate ?? HubTime.LocalDate(now), suffix, correction);
         if (entry.IsStored) return entry;
         var replaces = entry.ReplacesId is { } replacedId ? register.Find(replacedId) : null;
         var renderOptions = new RenderOptions(entry.IssueDate, entry.Number,
             replaces is null ? null : $"Báo cáo này thay thế Báo cáo số {replaces.Number} ngày {ReportText.Date(replaces.IssueDate)} (đính chính nội dung).",
-            signers.Lines());
+            opened.Lines());
         var rendered = render(renderOptions);
         // Signing is the last write: the metadata, the text appearances and everything else are in the unsigned PDF already.
-        var signed = await ReportSigning.RenderAndSignAsync(rendered.Document, signers, now, cancellationToken);
+        var signed = await ReportSigning.RenderAndSignAsync(rendered.Document, opened, now, cancellationToken);
         return register.Store(entry.Id, new IssuedDocument(signed, rendered.Docx, rendered.Html, rendered.Json, now));
     }
 

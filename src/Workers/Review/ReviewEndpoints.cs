@@ -182,7 +182,9 @@ public static class ReviewEndpoints
                 default:
                     if (user.Role == UserRoles.Signer && !services.GetRequiredService<ReviewLogin>().Confirm(user, form["password"].ToString(), context.Connection.RemoteIpAddress?.ToString()))
                         return Content(ReviewPages.Message("Không phê duyệt được", "Mật khẩu nhập lại không đúng; báo cáo chưa được phê duyệt.", user, Tokens(context)), StatusCodes.Status401Unauthorized);
-                    var outcome = await approvals.ApproveAsync(p, label, user, context.RequestAborted);
+                    // The signer's certificate password, where the plan has it typed at signing: used for this one signing, never kept.
+                    var certificatePassword = CertificatePasswordAtSigning(p) ? form["certificatePassword"].ToString() : null;
+                    var outcome = await approvals.ApproveAsync(p, label, user, context.RequestAborted, certificatePassword);
                     done = outcome.AlreadyApproved
                         ? "Báo cáo đã được phê duyệt trước đó; không cấp số, không gửi lại."
                         : outcome.Deliveries.Count == 0
@@ -190,6 +192,10 @@ public static class ReviewEndpoints
                             : $"Đã phê duyệt, cấp số {outcome.Number} và gửi cấp trên.";
                     break;
             }
+        }
+        catch (ApprovalRefusedException e) when (e.Certificate)
+        {
+            return Content(ReviewPages.Message("Không ký được", "Chứng thư số của người ký không mở được (mật khẩu chứng thư không đúng hoặc chưa nhập); báo cáo chưa được phê duyệt, chưa cấp số. Hãy nhập lại.", user, Tokens(context), e.Message), StatusCodes.Status409Conflict);
         }
         catch (ApprovalRefusedException e)
         {
@@ -224,7 +230,7 @@ public static class ReviewEndpoints
 
     private static string ReportingName(Plan plan, string department) => plan.FindDepartment(department)?.Name ?? department;
 
-    private static bool CertificatePasswordAtSigning(Plan plan) => false;
+    private static bool CertificatePasswordAtSigning(Plan plan) => Signing.SigningSetup.PasswordAtSigning(plan);
 
     /// <summary>A POST without this site's antiforgery token (or with a stale one) is refused before anything is read.</summary>
     private static async Task<IResult?> Refused(HttpContext context) => await FormGuard.IsValidAsync(context) ? null

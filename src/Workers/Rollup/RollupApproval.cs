@@ -9,7 +9,7 @@ namespace ChuyenDoiSo.Workers.Rollup;
 /// communes' due date has passed, held at its own send time until the body's signer approves, then issued (the body's
 /// number, both signatures) and sent once. Everything else is the <see cref="ApprovalService"/>'s, as for a commune.
 /// </summary>
-public sealed class RollupApproval(RollupSetupSource source, RollupProducer producer, RollupDelivery delivery)
+public sealed class RollupApproval(RollupSetupSource source, RollupProducer producer, RollupDelivery delivery, Signing.SigningSetup signing)
 {
     public ApprovalSubject Subject(string period)
     {
@@ -20,7 +20,9 @@ public sealed class RollupApproval(RollupSetupSource source, RollupProducer prod
         return new ApprovalSubject(body.Id, period, ReportText.PeriodText(rollupPeriod.Communes), body.Name, body.RequiresApproval,
             RollupSetup.DraftAt(rollupPeriod), setup.SendAt(rollupPeriod), ReviewLink: null,
             day => PdfReportRenderer.Render(producer.Issuable(period, new RenderOptions(day)).Document, new PdfRenderSettings { Draft = true }),
-            async ct => (await delivery.IssueAsync(rollupPeriod, correction: false, ct)).Number,
+            // The body signs with the hub's certificates (Hub:Signing); nothing is typed at signing one level up.
+            _ => new Signing.SigningLease(signing.For(null), owned: false),
+            async (signers, ct) => (await delivery.IssueAsync(rollupPeriod, correction: false, ct, signers)).Number,
             ct => delivery.DeliverAsync(period, resend: false, ct));
     }
 }

@@ -48,10 +48,11 @@ public sealed class RollupDelivery(
     }
 
     /// <summary>The roll-up issued (numbered, signed, stored) or found in the register, as the loop sends it.</summary>
-    public async Task<IssuedReport> IssueAsync(RollupPeriod rollupPeriod, bool correction, CancellationToken cancellationToken)
+    /// <param name="signers">Who signs, when the caller opened them (an approval); null: the hub's certificates (Hub:Signing).</param>
+    public async Task<IssuedReport> IssueAsync(RollupPeriod rollupPeriod, bool correction, CancellationToken cancellationToken, ReportSigners? signers = null)
     {
         var body = setup.Body;
-        var entry = await registrar.IssueAsync(body.Id, rollupPeriod.Period, Suffix(body), signing.For(null), correction,
+        var entry = await registrar.IssueAsync(body.Id, rollupPeriod.Period, Suffix(body), () => signers ?? signing.For(null), correction,
             renderOptions => producer.Issuable(rollupPeriod.Period, renderOptions), cancellationToken);
         var forward = new CommuneReportSubmitted
         {

@@ -52,10 +52,17 @@ public static class CadesSignature
     }
 
     /// <summary>Signs with the private key of a loaded certificate.</summary>
-    public static Func<byte[], byte[]> WithKey(X509Certificate2 certificate)
+    public static Func<byte[], byte[]> WithKey(X509Certificate2 certificate) => WithKey(PrivateKey(certificate));
+
+    /// <summary>The certificate's RSA or ECDSA private key, a new object its caller disposes.</summary>
+    public static AsymmetricAlgorithm PrivateKey(X509Certificate2 certificate) =>
+        (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()
+        ?? throw new CryptographicException("the certificate has no RSA or ECDSA private key");
+
+    public static Func<byte[], byte[]> WithKey(AsymmetricAlgorithm key) => key switch
     {
-        if (certificate.GetRSAPrivateKey() is { } rsa) return data => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        if (certificate.GetECDsaPrivateKey() is { } ecdsa) return data => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        throw new CryptographicException("the certificate has no RSA or ECDSA private key");
-    }
+        RSA rsa => data => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+        ECDsa ecdsa => data => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence),
+        _ => throw new CryptographicException("the private key is neither RSA nor ECDSA"),
+    };
 }

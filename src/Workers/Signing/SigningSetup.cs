@@ -27,6 +27,22 @@ public sealed record ReportSigners(IReportSigner Agency, IReportSigner? Signer, 
 public sealed class SigningConfigurationException(string message) : Exception(message);
 
 /// <summary>
+/// The signers of one signing. Those of a plan whose signer's password is typed at signing (`passwordAtSigning`) were opened
+/// for it with that password and are disposed with the lease; the others are the cached ones, which it leaves alone.
+/// </summary>
+public sealed class SigningLease(ReportSigners signers, bool owned) : IDisposable
+{
+    public ReportSigners Signers => signers;
+
+    public void Dispose()
+    {
+        if (!owned) return;
+        (signers.Signer as IDisposable)?.Dispose();
+        (signers.Agency as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>
 /// Loads the signing certificates from Hub:Signing (or a plan's own `signing`), checks that each can sign now, and, with no
 /// certificate configured at all, makes a self-signed demo agency and signer certificate in the data folder on first use.
 /// </summary>
@@ -37,17 +53,52 @@ public sealed class SigningSetup(HubOptions options, TimeProvider clock, IHttpCl
 
     public string DemoFolder => Path.Combine(options.Data, "signing");
 
-    /// <summary>The signers of a plan's reports (or, with null, the hub's own: a higher body's roll-up).</summary>
-    public ReportSigners For(Plan? plan, string? planFolder = null) => _cache.GetOrAdd(plan?.Id ?? "", _ => Load(plan, planFolder));
+    /// <summary>Whether the plan's signer types the certificate's password at signing (`signing.signer.passwordAtSigning`): never stored, never cached.</summary>
+    public static bool PasswordAtSigning(Plan? plan) => plan?.Signing?.Signer?.PasswordAtSigning == true;
 
-    /// <summary>Checks every certificate `run` would sign with: throws a <see cref="SigningConfigurationException"/> with one line for the first that cannot.</summary>
+    /// <summary>
+    /// The signers of a plan's reports (or, with null, the hub's own: a higher body's roll-up), opened once and cached. A plan
+    /// whose signer's password is typed at signing has none to cache: <see cref="Open"/> with the password.
+    /// </summary>
+    public ReportSigners For(Plan? plan, string? planFolder = null) =>
+        PasswordAtSigning(plan)
+            ? throw new SigningConfigurationException($"plan {plan!.Id}: signing.signer.passwordAtSigning: the signer's certificate opens only with the password typed at approval (approve); no report of the plan is signed without it")
+            : _cache.GetOrAdd(plan?.Id ?? "", _ => Load(plan, planFolder, signerPassword: null));
+
+    /// <summary>
+    /// The signers for one signing: the cached ones, or for a plan whose signer's password is typed at signing, its certificates
+    /// opened now with <paramref name="signerPassword"/>, to be disposed after this signing. A wrong password throws a
+    /// <see cref="SigningConfigurationException"/> that names the setting, never the password.
+    /// </summary>
+    public SigningLease Open(Plan plan, string? signerPassword, string? planFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!PasswordAtSigning(plan)) return new SigningLease(For(plan, planFolder), owned: false);
+        if (signerPassword is null)
+            throw new SigningConfigurationException($"plan {plan.Id}: signing.signer.passwordAtSigning: the signer's certificate password is typed at signing, and none was given");
+        return new SigningLease(Load(plan, planFolder, signerPassword), owned: true);
+    }
+
+    /// <summary>
+    /// Checks every certificate `run` would sign with: throws a <see cref="SigningConfigurationException"/> with one line for the
+    /// first that cannot. A signer's certificate whose password is typed at signing can only be checked to exist and be PKCS#12.
+    /// </summary>
     public void CheckAll(IEnumerable<Plan> plans)
     {
         For(null);
-        foreach (var plan in plans) For(plan);
+        foreach (var plan in plans)
+        {
+            if (!PasswordAtSigning(plan))
+            {
+                For(plan);
+                continue;
+            }
+            using var checkedNow = new SigningLease(Load(plan, null, signerPassword: null), owned: true);
+        }
     }
 
-    private ReportSigners Load(Plan? plan, string? planFolder)
+    /// <param name="signerPassword">The password typed at signing, for a plan with `passwordAtSigning`; null there: only check its file.</param>
+    private ReportSigners Load(Plan? plan, string? planFolder, string? signerPassword)
     {
         var hub = options.Signing;
         var timestamps = string.IsNullOrWhiteSpace(hub.TimestampUrl)
@@ -78,7 +129,16 @@ public sealed class SigningSetup(HubOptions options, TimeProvider clock, IHttpCl
 
         IReportSigner? signer = null;
         AppearanceImage? signature = null;
-        if (plan?.Signing?.Signer is { } planSigner)
+        if (plan?.Signing?.Signer is { PasswordAtSigning: true } typedSigner)
+        {
+            var setting = $"{where}.signer.certificate";
+            var path = Resolve(folder, typedSigner.Certificate);
+            signer = signerPassword is null
+                ? CheckPkcs12(setting, path)
+                : Open(setting, path, signerPassword, timestamps, false, "the password typed at signing");
+            signature = Image($"{where}.signer.image", typedSigner.Image is null ? null : Resolve(folder, typedSigner.Image), "Signature");
+        }
+        else if (plan?.Signing?.Signer is { } planSigner)
         {
             signer = Open($"{where}.signer.certificate", Resolve(folder, planSigner.Certificate), PlanPassword(folder, planSigner), timestamps, false);
             signature = Image($"{where}.signer.image", planSigner.Image is null ? null : Resolve(folder, planSigner.Image), "Signature");
@@ -115,12 +175,37 @@ public sealed class SigningSetup(HubOptions options, TimeProvider clock, IHttpCl
         }
     }
 
-    private Pkcs12ReportSigner Open(string setting, string path, string? password, TimestampClient? timestamps, bool demo)
+    private static byte[] ReadPkcs12(string setting, string path)
     {
         if (!File.Exists(path)) throw new SigningConfigurationException($"{setting}: the certificate file does not exist");
         var bytes = File.ReadAllBytes(path);
         // A PKCS#12 file is one DER SEQUENCE; a PEM certificate, a key or anything else is not.
         if (bytes.Length < 4 || bytes[0] != 0x30) throw new SigningConfigurationException($"{setting}: not a PKCS#12 (.p12/.pfx) file");
+        return bytes;
+    }
+
+    /// <summary>
+    /// Without the password only the outer structure can be read: a PFX (version 3, its contents, a MAC). Null: nothing was
+    /// opened; the certificate itself is checked when the signer types the password.
+    /// </summary>
+    private static IReportSigner? CheckPkcs12(string setting, string path)
+    {
+        var bytes = ReadPkcs12(setting, path);
+        try
+        {
+            var pfx = Org.BouncyCastle.Asn1.Pkcs.Pfx.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(bytes));
+            if (pfx.AuthSafe.ContentType is null) throw new ArgumentException("no contents");
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidCastException or InvalidOperationException)
+        {
+            throw new SigningConfigurationException($"{setting}: not a PKCS#12 (.p12/.pfx) file");
+        }
+        return null;
+    }
+
+    private Pkcs12ReportSigner Open(string setting, string path, string? password, TimestampClient? timestamps, bool demo, string passwordSource = "the configured password")
+    {
+        var bytes = ReadPkcs12(setting, path);
         X509Certificate2Collection all;
         try
         {
@@ -128,7 +213,7 @@ public sealed class SigningSetup(HubOptions options, TimeProvider clock, IHttpCl
         }
         catch (CryptographicException)
         {
-            throw new SigningConfigurationException($"{setting}: cannot open the PKCS#12 file with the configured password (wrong password, or not a PKCS#12 file)");
+            throw new SigningConfigurationException($"{setting}: cannot open the PKCS#12 file with {passwordSource} (wrong password, or not a PKCS#12 file)");
         }
         var certificate = all.FirstOrDefault(c => c.HasPrivateKey)
                           ?? throw new SigningConfigurationException($"{setting}: the PKCS#12 file holds no private key");
@@ -142,7 +227,7 @@ public sealed class SigningSetup(HubOptions options, TimeProvider clock, IHttpCl
             throw new SigningConfigurationException($"{setting}: the certificate's key usage allows no digital signature");
         try
         {
-            CadesSignature.WithKey(certificate);
+            CadesSignature.PrivateKey(certificate).Dispose();
         }
         catch (CryptographicException)
         {

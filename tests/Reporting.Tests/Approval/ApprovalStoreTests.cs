@@ -40,7 +40,7 @@ public sealed class ApprovalStoreTests : IDisposable
     }
 
     [Fact]
-    public void Approved_isLocked_aNewDraftAndASecondApprovalChangeNothing()
+    public void Approved_isLocked_aNewDraftASecondApprovalAndAnEditChangeNothing()
     {
         using var connection = _db.Open();
         var store = new ApprovalStore(connection);
@@ -49,6 +49,8 @@ public sealed class ApprovalStoreTests : IDisposable
 
         Assert.False(store.SaveDraft(Plan, Period, [9, 9], At.AddHours(2), "hub"));
         Assert.False(store.Approve(Plan, Period, "phochutich", At.AddHours(3)));
+        Assert.False(store.Edit(Plan, Period, ApprovalSections.Proposals, "Sau phê duyệt.", "vanphong", At.AddHours(4), ApprovalStates.Draft));
+        Assert.Empty(store.Edits(Plan, Period));
 
         Assert.Equal(new byte[] { 1 }, store.DraftPdf(Plan, Period));
         var row = store.Find(Plan, Period)!;

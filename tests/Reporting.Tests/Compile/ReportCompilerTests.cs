@@ -475,4 +475,23 @@ public sealed class ReportCompilerTests : IDisposable
 
         Assert.Equal(once, twice);
     }
+
+    [Fact]
+    public void Compile_carriesTheOfficesNewestEditPerSection_inSectionOrder_leavingBlankOnesOut()
+    {
+        using (var connection = _db.Open())
+        {
+            var approvals = new Reporting.Approval.ApprovalStore(connection);
+            approvals.Edit(Small.Id, "2026-Q1", "next_tasks", "Số hóa hồ sơ.", "vanphong", Local(3, 5), "draft");
+            approvals.Edit(Small.Id, "2026-Q1", "difficulties", "Bản đầu.", "vanphong", Local(3, 5, 11), "draft");
+            approvals.Edit(Small.Id, "2026-Q1", "difficulties", "  Đường truyền yếu.\n", "vanphong", Local(3, 5, 12), "draft");
+            approvals.Edit(Small.Id, "2026-Q1", "proposals", "   ", "vanphong", Local(3, 5, 13), "draft");
+            approvals.Edit(Small.Id, "2026-01", "results", "Kỳ khác.", "vanphong", Local(3, 5, 14), "draft");
+        }
+
+        var report = Compile(SmallCatalog, Small, "2026-Q1");
+
+        Assert.Equal([new CommuneSection("difficulties", "Đường truyền yếu."), new CommuneSection("next_tasks", "Số hóa hồ sơ.")], report.CommuneSections);
+        Assert.Empty(Compile(SmallCatalog, Small, "2026-02").CommuneSections);
+    }
 }

@@ -146,6 +146,32 @@ public sealed class PlanValidationTests : IDisposable
         Assert.Equal("$.delivery.lateNotice[0]", SingleError("null.json", WithLateNotice("required", "[null]")).Path);
     }
 
+    private static string WithSigning(string approval, string signing) =>
+        Broken(("\"id\": \"thu-nghiem-2025\",", $"\"id\": \"thu-nghiem-2025\",{approval} \"signing\": {signing},"));
+
+    [Fact]
+    public void Load_acceptsPasswordAtSigning_onTheSignerOfAPlanWithApprovalRequired()
+    {
+        var result = PlanValidator.Load(Write("typed.json", WithSigning(" \"approval\": \"required\",", """{ "signer": { "certificate": "chu-tich.p12", "passwordAtSigning": true } }""")));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.True(result.Plan!.Signing!.Signer!.PasswordAtSigning);
+    }
+
+    [Theory]
+    [InlineData("", """{ "signer": { "certificate": "s.p12", "passwordAtSigning": true } }""", "$.signing.signer.passwordAtSigning", "valid only with \"approval\": \"required\"")]
+    [InlineData(" \"approval\": \"none\",", """{ "signer": { "certificate": "s.p12", "passwordAtSigning": true } }""", "$.signing.signer.passwordAtSigning", "signed unattended at the send time")]
+    [InlineData(" \"approval\": \"required\",", """{ "signer": { "certificate": "s.p12", "passwordAtSigning": true, "password": "x" } }""", "$.signing.signer.password", "expected no password or passwordFile")]
+    [InlineData(" \"approval\": \"required\",", """{ "signer": { "certificate": "s.p12", "passwordAtSigning": true, "passwordFile": "p.txt" } }""", "$.signing.signer.passwordFile", "never stored")]
+    [InlineData(" \"approval\": \"required\",", """{ "agency": { "certificate": "a.p12", "passwordAtSigning": true } }""", "$.signing.agency.passwordAtSigning", "only the signer's certificate")]
+    public void Load_namesPasswordAtSigning_whereItCannotBe(string approval, string signing, string path, string says)
+    {
+        var error = SingleError("typed.json", WithSigning(approval, signing));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains(says, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_namesFilePathAndExpectedCodes_whenAnIndicatorLeadIsUnknown()
     {

@@ -135,6 +135,19 @@ public sealed class RollupCompilerTests
     }
 
     [Fact]
+    public void Compile_putsTheCommuneOfficesOwnDifficultiesAndProposals_beforeItsDepartments()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ReportJson("alpha-2026", "Xã Alpha", "2026-Q1", [], ("difficulties", "Thiếu máy quét.")))!.AsObject();
+        json["communeSections"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            [{ "section": "results", "text": "Đạt cơ bản." }, { "section": "difficulties", "text": "Đường truyền yếu." }, { "section": "proposals", "text": "Hỗ trợ kinh phí." }]
+            """);
+
+        var report = Compile(["alpha-2026"], Stored("alpha-2026", json.ToJsonString(), OnTime));
+
+        Assert.Equal([("difficulties", "Đường truyền yếu."), ("difficulties", "Thiếu máy quét."), ("proposals", "Hỗ trợ kinh phí.")], report.Narratives.Select(n => (n.Section, n.Text)));
+    }
+
+    [Fact]
     public void Compile_gathersDifficultiesAndProposals_oncePerCommune()
     {
         var report = Compile(["alpha-2026", "beta-2026"],

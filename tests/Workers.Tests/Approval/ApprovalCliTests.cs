@@ -39,13 +39,14 @@ public sealed class ApprovalCliTests : IDisposable
             ? HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _seeds])
             : HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _seeds]);
 
-    private async Task Ingest(string department, string indicator, decimal value)
+    private async Task Ingest(string department, string indicator, decimal value, string? difficulties = null)
     {
         var file = _folder.Combine($"{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
             messageId = Guid.NewGuid().ToString(), planId = PlanId, department, period = Period, submittedAt = DateTimeOffset.UtcNow,
             indicators = new[] { new { code = indicator, value } },
+            narrative = new { difficulties },
         }));
         var run = await Run(null, "ingest", "--file", file);
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -149,6 +150,125 @@ public sealed class ApprovalCliTests : IDisposable
                 (ApprovalSetup.Signer, "return_refused"), ("hub", "draft_compiled"), (ApprovalSetup.Office, "department_returned"),
                 (ApprovalSetup.Signer, "approved"), (ApprovalSetup.Signer, "approve_repeated"), (ApprovalSetup.Office, "edit_refused"),
             ],
+            new AuditLog(connection).For($"{PlanId}/{Period}").Select(a => (a.Actor, a.Action)));
+    }
+
+    private async Task<string> PdfText(byte[] pdf)
+    {
+        var file = _folder.Combine($"{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        return (await PdfTools.RunAsync("pdftotext", file, "-")).Output;
+    }
+
+    private async Task Edit(string section, string text)
+    {
+        var edit = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--edit", section, "--text", text, "--user", ApprovalSetup.Office);
+        Assert.True(edit.ExitCode == 0, edit.ToString());
+    }
+
+    [Fact]
+    public async Task OfficeEdits_arePrintedInTheDraftAndTheIssuedSignedPdf_andAnEditAfterApprovalIsRefusedAndChangesNothing()
+    {
+        await Ingest("TTPVHCC", "1", 82, difficulties: "Thiếu máy quét hồ sơ.");
+        await Edit("results", "Xã hoàn thành cơ bản kế hoạch tháng.\nTỷ lệ hồ sơ trực tuyến tăng.");
+        await Edit("difficulties", "Bản nháp đầu tiên của văn phòng.");
+        await Edit("difficulties", "Đường truyền ở thôn xa còn yếu.");
+        await Edit("proposals", "Đề nghị Sở hỗ trợ kinh phí.");
+        await Edit("next_tasks", "Tập trung số hóa hồ sơ đất đai.");
+        string[] printed = ["Đánh giá chung", "Xã hoàn thành cơ bản kế hoạch tháng.", "Tỷ lệ hồ sơ trực tuyến tăng.", "Đường truyền ở thôn xa còn yếu.",
+            "Đề nghị Sở hỗ trợ kinh phí.", "Tập trung số hóa hồ sơ đất đai."];
+
+        // The draft as the office and the signer see it: every edit, the newest of each section, the office's words first.
+        var draftFile = _folder.Combine("draft.pdf");
+        Assert.Equal(0, (await Run(null, "compile", "--plan", PlanId, "--period", Period, "--format", "pdf", "--out", draftFile)).ExitCode);
+        var draft = await PdfText(await File.ReadAllBytesAsync(draftFile));
+        Assert.Contains("DỰ THẢO", draft, StringComparison.Ordinal);
+        Assert.All(printed, t => Assert.Contains(t, draft, StringComparison.Ordinal));
+        Assert.DoesNotContain("Bản nháp đầu tiên", draft, StringComparison.Ordinal);
+        Assert.True(draft.IndexOf("Đường truyền ở thôn xa", StringComparison.Ordinal) < draft.IndexOf("Thiếu máy quét", StringComparison.Ordinal), draft);
+
+        // Approved: the last draft kept and the issued, signed PDF both print them.
+        var approve = await Run(ApprovalSetup.Password, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer);
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        var database = new HubDatabase(Path.Combine(Data, "hub.db"));
+        byte[] lastDraft;
+        using (var connection = database.Open()) lastDraft = new Reporting.Approval.ApprovalStore(connection).DraftPdf(PlanId, Period)!;
+        var kept = await PdfText(lastDraft);
+        Assert.All(printed, t => Assert.Contains(t, kept, StringComparison.Ordinal));
+        var issued = new OutgoingRegister(database).Current(PlanId, Period)!;
+        var signedFile = _folder.Combine("signed.pdf");
+        await File.WriteAllBytesAsync(signedFile, issued.Pdf!);
+        var signed = await PdfText(issued.Pdf!);
+        Assert.All(printed, t => Assert.Contains(t, signed, StringComparison.Ordinal));
+        Assert.DoesNotContain("DỰ THẢO", signed, StringComparison.Ordinal);
+        var (validations, pdfsig) = await PdfTools.PdfSigAsync(signedFile);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
+        Assert.Contains("Đường truyền ở thôn xa còn yếu.", issued.Json!, StringComparison.Ordinal);
+
+        // After approval an edit is refused and changes nothing: no new edit, the issued bytes and the compiled PDF the same.
+        var late = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--edit", "proposals", "--text", "Sau phê duyệt.", "--user", ApprovalSetup.Office);
+        Assert.True(late.ExitCode == 2, late.ToString());
+        Assert.Contains("approved and the period locked", Assert.Single(late.StderrLines), StringComparison.Ordinal);
+        using (var connection = database.Open())
+        {
+            var edits = new Reporting.Approval.ApprovalStore(connection).Edits(PlanId, Period);
+            Assert.Equal(5, edits.Count);
+            Assert.DoesNotContain(edits, e => e.Text == "Sau phê duyệt.");
+        }
+        Assert.Equal(issued.Pdf, new OutgoingRegister(database).Current(PlanId, Period)!.Pdf);
+        Assert.Equal(0, (await Run(null, "compile", "--plan", PlanId, "--period", Period, "--format", "pdf", "--out", draftFile)).ExitCode);
+        Assert.Equal(issued.Pdf, await File.ReadAllBytesAsync(draftFile));
+    }
+
+    [Fact]
+    public async Task Approve_withPasswordAtSigning_asksTheCertificatePasswordSecond_refusesAWrongOneWithNothingIssued_thenIssuesWithTheRightOne()
+    {
+        ApprovalSetup.PasswordAtSigning(_seeds, new TestCertificates(_folder.Combine("certs")));
+        await Ingest("TTPVHCC", "1", 82);
+        const string wrong = "không phải mật khẩu chứng thư 9";
+        var runs = new List<HubRun>();
+        async Task<HubRun> Approve(string input)
+        {
+            var run = await HubProgram.RunWithInputAsync(_folder.Path, input, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer, "--data", Data, "--seeds", _seeds);
+            runs.Add(run);
+            return run;
+        }
+
+        // The user's password, then a wrong certificate password: one line, exit 2, not approved, no number taken.
+        var refused = await Approve($"{ApprovalSetup.Password}\n{wrong}\n");
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        var line = Assert.Single(refused.StderrLines);
+        Assert.Contains("signing.signer.certificate: cannot open the PKCS#12 file with the password typed at signing", line, StringComparison.Ordinal);
+        Assert.Contains("it is not approved and nothing was issued", line, StringComparison.Ordinal);
+        var noSecondLine = await Approve(ApprovalSetup.Password + "\n");
+        Assert.True(noSecondLine.ExitCode == 2, noSecondLine.ToString());
+        Assert.Contains("expected the password on standard input", Assert.Single(noSecondLine.StderrLines), StringComparison.Ordinal);
+        var draft = await Draft();
+        Assert.Equal("draft", (string)draft["state"]!);
+        Assert.Null(draft["number"]);
+        var register = new OutgoingRegister(new HubDatabase(Path.Combine(Data, "hub.db")));
+        Assert.Empty(register.All(PlanId));
+
+        // The right one: approved, issued 01 (no number was used up) with both signatures, and sent (the send time has passed).
+        var approved = await Approve($"{ApprovalSetup.Password}\n{ApprovalSetup.CertificatePassword}\n");
+        Assert.True(approved.ExitCode == 0, approved.ToString());
+        Assert.Contains("issued 01/BC-UBND, sent now", approved.Stdout, StringComparison.Ordinal);
+        var signedFile = _folder.Combine("signed.pdf");
+        await File.WriteAllBytesAsync(signedFile, register.Current(PlanId, Period)!.Pdf!);
+        var (validations, pdfsig) = await PdfTools.PdfSigAsync(signedFile);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
+        Assert.Contains("Nguyễn Văn Chủ Tịch", pdfsig, StringComparison.Ordinal);
+
+        // Neither password is in any output (the logs included) nor in any file of the data folder (hub.db and its journal, the outbox).
+        foreach (var secret in new[] { wrong, ApprovalSetup.CertificatePassword })
+        {
+            Assert.All(runs, r => Assert.DoesNotContain(secret, r.Stdout + r.Stderr, StringComparison.Ordinal));
+            var bytes = System.Text.Encoding.UTF8.GetBytes(secret);
+            Assert.All(Directory.EnumerateFiles(Data, "*", SearchOption.AllDirectories), f => Assert.True(File.ReadAllBytes(f).AsSpan().IndexOf(bytes) < 0, $"{secret} in {f}"));
+        }
+        using var connection = new HubDatabase(Path.Combine(Data, "hub.db")).Open();
+        // The missing second line never reached the certificate: refused by the verb, before anything is tried.
+        Assert.Equal([(ApprovalSetup.Signer, "approve_refused"), ("hub", "draft_compiled"), (ApprovalSetup.Signer, "approved")],
             new AuditLog(connection).For($"{PlanId}/{Period}").Select(a => (a.Actor, a.Action)));
     }
 }

@@ -32,12 +32,15 @@ public sealed class ApprovalFlowTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private async Task<(DeliveryHost Hub, SmtpSink Smtp)> StartAsync(FakeTimeProvider clock)
+    /// <param name="seeds">Changes the seeds folder's files before the hub reads them.</param>
+    private async Task<(DeliveryHost Hub, SmtpSink Smtp)> StartAsync(FakeTimeProvider clock, Action<string>? seeds = null)
     {
         var smtp = SmtpSink.Start();
+        var folder = ApprovalSetup.Seeds(_data.Path);
+        seeds?.Invoke(folder);
         var hub = DeliveryHost.Build(_data.Path, clock, output, new Dictionary<string, string?>
         {
-            ["Hub:Seeds"] = ApprovalSetup.Seeds(_data.Path),
+            ["Hub:Seeds"] = folder,
             ["Hub:Smtp:Host"] = smtp.Host,
             ["Hub:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Hub:Smtp:Security"] = "None",
@@ -159,5 +162,59 @@ public sealed class ApprovalFlowTests(ITestOutputHelper output) : IDisposable
         var messages = await MessagesAsync(smtp, 3, "the report");
         Assert.Equal(3, messages.Count);
         Assert.EndsWith("(Số 01/BC-UBND)", messages[2].Parse().Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PasswordAtSigning_wrongOrNoCertificatePasswordIssuesNothingAndLeavesItUnapproved_theRightOneIssues_andTheSendTimeSendsTheStoredPdf()
+    {
+        var clock = new FakeTimeProvider(DraftAt.AddMinutes(-1));
+        var (hub, smtp) = await StartAsync(clock, seeds => ApprovalSetup.PasswordAtSigning(seeds, new TestCertificates(_data.Combine("certs"))));
+        await using var _ = hub;
+        await using var __ = smtp;
+        clock.SetUtcNow(DraftAt);
+        await MessagesAsync(smtp, 2, "the draft notices");
+        var register = hub.Services.GetRequiredService<OutgoingRegister>();
+        const string wrong = "không phải mật khẩu chứng thư 9";
+
+        // A wrong certificate password, or none: refused in one line, not approved, no number taken; the signer may try again.
+        clock.SetUtcNow(DraftAt.AddHours(6));
+        foreach (var (typed, says) in new[] { (wrong, "cannot open the PKCS#12 file with the password typed at signing"), ((string?)null, "none was given") })
+        {
+            var refused = await Assert.ThrowsAsync<ApprovalRefusedException>(() => Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None, typed));
+            Assert.Contains(says, refused.Message, StringComparison.Ordinal);
+            Assert.EndsWith("it is not approved and nothing was issued", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(wrong, refused.Message, StringComparison.Ordinal);
+            Assert.Equal(ApprovalStates.Draft, Approvals(hub).Find(PlanId, Period)?.State);
+            Assert.Empty(register.All(PlanId));
+        }
+
+        // The right one: approved, issued with the first number, both signatures; nothing sent before the send time.
+        var approved = await Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None, ApprovalSetup.CertificatePassword);
+        Assert.Equal(("01/BC-UBND", false), (approved.Number, approved.AlreadyApproved));
+        Assert.Empty(approved.Deliveries);
+        var issued = register.Current(PlanId, Period)!;
+        Assert.True(issued.IsStored);
+
+        // The send time sends the stored bytes (no password there, and nothing signed again).
+        clock.SetUtcNow(SendAt);
+        await DeliveryHost.EventuallyAsync(() => hub.Rows(Period), r => r.Count == 2 && r.All(x => x.Status == "sent"), "sent at the send time");
+        var report = (await MessagesAsync(smtp, 3, "the report"))[2].Parse();
+        var pdf = report.Attachments.OfType<MimePart>().Single(a => a.FileName!.EndsWith(".pdf", StringComparison.Ordinal));
+        var signedFile = _data.Combine("signed.pdf");
+        await using (var file = File.Create(signedFile)) await pdf.Content!.DecodeToAsync(file);
+        Assert.Equal(issued.Pdf, await File.ReadAllBytesAsync(signedFile));
+        var (validations, pdfsig) = await PdfTools.PdfSigAsync(signedFile);
+        Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
+        Assert.Contains("Nguyễn Văn Chủ Tịch", pdfsig, StringComparison.Ordinal);
+        Assert.Single(register.All(PlanId));
+
+        using var connection = hub.Services.GetRequiredService<HubDatabase>().Open();
+        var audit = new AuditLog(connection).For(ApprovalStore.Target(PlanId, Period));
+        Assert.Equal([("hub", "draft_compiled"), (ApprovalSetup.Signer, "approve_refused"), (ApprovalSetup.Signer, "approve_refused"), (ApprovalSetup.Signer, "approved")],
+            audit.Select(a => (a.Actor, a.Action)));
+        var everything = string.Join("\n", Dapper.SqlMapper.Query<string>(connection, "SELECT actor || ' ' || action || ' ' || target || ' ' || COALESCE(detail, '') FROM audit_log"));
+        Assert.Contains("cannot open the PKCS#12 file", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApprovalSetup.CertificatePassword, everything, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Storage;
 using ChuyenDoiSo.Reporting.Users;
+using ChuyenDoiSo.Workers.Tests.Signing;
 
 namespace ChuyenDoiSo.Workers.Tests.Approval;
 
@@ -33,6 +35,32 @@ public static class ApprovalSetup
         if (lateNotice.Length > 0) plan["delivery"]!["lateNotice"] = new JsonArray([.. lateNotice.Select(n => JsonValue.Create(n))]);
         File.WriteAllText(path, plan.ToJsonString(PlanJson.Indented));
         return seeds;
+    }
+
+    /// <summary>The signer's certificate password in the tests that type it at approval (a PKCS#12 of its own, not TestCertificates.Password).</summary>
+    public const string CertificatePassword = "mật khẩu chứng thư của chủ tịch 7";
+
+    /// <summary>
+    /// Gives the plan in <paramref name="seeds"/> its own certificates: the agency's with its password in the file, the signer's
+    /// with `passwordAtSigning` (typed at approval: <see cref="CertificatePassword"/>); returns the signer's PKCS#12 path.
+    /// </summary>
+    public static string PasswordAtSigning(string seeds, TestCertificates certificates)
+    {
+        var agency = certificates.Issue("agency.p12", "UBND xã Bình Chương", notBefore: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var signer = certificates.Issue("signer.p12", "Nguyễn Văn Chủ Tịch", notBefore: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        // The signer keeps the key under a password of its own.
+        var collection = new X509Certificate2Collection();
+        collection.AddRange(X509CertificateLoader.LoadPkcs12CollectionFromFile(signer, TestCertificates.Password, X509KeyStorageFlags.Exportable | X509KeyStorageFlags.EphemeralKeySet));
+        File.WriteAllBytes(signer, collection.Export(X509ContentType.Pfx, CertificatePassword)!);
+        var path = Path.Combine(seeds, $"{PlanId}.json");
+        var plan = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        plan["signing"] = new JsonObject
+        {
+            ["agency"] = new JsonObject { ["certificate"] = agency, ["password"] = TestCertificates.Password },
+            ["signer"] = new JsonObject { ["certificate"] = signer, ["passwordAtSigning"] = true },
+        };
+        File.WriteAllText(path, plan.ToJsonString(PlanJson.Indented));
+        return signer;
     }
 
     /// <summary>The office, the signer and an operator of the plan, as `users add` keeps them (fewer PBKDF2 iterations: the hash is still checked).</summary>
