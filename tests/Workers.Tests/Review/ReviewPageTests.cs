@@ -84,6 +84,7 @@ public sealed class ReviewPageTests(ReviewHub hub, ITestOutputHelper output) : I
         await chromium.EvaluateAsync($"document.getElementById('section-difficulties').value = '{difficulties}'");
         await chromium.ClickAndWaitForLoadAsync("#save-difficulties");
         Assert.Equal(difficulties, (string?)await chromium.EvaluateAsync("document.getElementById('section-difficulties').value"));
+        Assert.Contains(difficulties, (string?)await chromium.EvaluateAsync("document.getElementById('draft').contentDocument.body.innerText") ?? "", StringComparison.Ordinal);
         await chromium.ClickAndWaitForLoadAsync("#ready");
         Assert.Equal("ready", (string?)await chromium.EvaluateAsync("document.getElementById('state').dataset.state"));
         await chromium.ClickAndWaitForLoadAsync("#logout");
@@ -114,6 +115,8 @@ public sealed class ReviewPageTests(ReviewHub hub, ITestOutputHelper output) : I
         Assert.True(validations.Count == 2 && validations.All(v => v == "Signature is Valid."), pdfsig);
         var text = (await PdfTools.RunAsync("pdftotext", signed, "-")).Output;
         Assert.DoesNotContain("DỰ THẢO", text, StringComparison.Ordinal);
+        // The office's words are the commune's, printed in the issued document.
+        Assert.Contains(difficulties, text.ReplaceLineEndings(" "), StringComparison.Ordinal);
 
         // Reloading the approved page (or posting the approval again) sends nothing more.
         await chromium.NavigateAsync(page);
