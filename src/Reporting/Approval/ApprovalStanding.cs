@@ -32,8 +32,11 @@ public sealed record ApprovalStanding(string State, string? ApprovedBy = null, D
     };
 }
 
-/// <summary>The approval standings of many reports at once: the plans in force and the stored approvals, read once.</summary>
-public sealed class ApprovalStandings(PlanCatalog catalog, IReadOnlyList<ApprovalRow> rows, DateTimeOffset now)
+/// <summary>
+/// The approval standings of many reports at once: the plans in force and the stored approvals, read once; on a higher
+/// hub, <paramref name="rollup"/>'s body for its own roll-ups.
+/// </summary>
+public sealed class ApprovalStandings(PlanCatalog catalog, IReadOnlyList<ApprovalRow> rows, DateTimeOffset now, Rollup.RollupSetup? rollup = null)
 {
     private readonly Dictionary<(string, string), ApprovalRow> _rows = rows.ToDictionary(r => (r.PlanId, r.Period));
 
@@ -45,6 +48,11 @@ public sealed class ApprovalStandings(PlanCatalog catalog, IReadOnlyList<Approva
     {
         var plan = catalog.Find(planId);
         var row = _rows.GetValueOrDefault((planId, period));
+        if (rollup is not null && planId == rollup.Body.Id)
+            return !rollup.Body.RequiresApproval ? new(ApprovalStanding.NotRequired)
+                : row is not null ? new(row.State, row.ApprovedBy, row.ApprovedAt)
+                : rollup.FindPeriod(period) is { } p && now < Rollup.RollupSetup.DraftAt(p) ? new(ApprovalStanding.NotDrafted)
+                : new(ApprovalStates.Draft);
         if (plan is null || !plan.RequiresApproval) return new(ApprovalStanding.NotRequired);
         return catalog.FindPeriod(plan, period) is { } reportingPeriod
             ? ApprovalStanding.For(plan, reportingPeriod, row, now)

@@ -155,6 +155,9 @@ public sealed class ApprovalStore(SqliteConnection connection)
 
     public IReadOnlyList<DepartmentReceiptRow> Receipts(string planId, string period) => connection.Query<DepartmentReceiptRow>(Sql.Receipts, new { planId, period }).AsList();
 
+    /// <summary>The drafts not approved whose period has a counted update received after the draft was compiled.</summary>
+    public IReadOnlyList<ApprovalRow> Stale() => connection.Query<ApprovalRow>(Sql.Stale).AsList();
+
     /// <summary>When each department's counted update for the period came, by code.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> LatestReceipts(string planId, string period) =>
         Receipts(planId, period).ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
@@ -191,6 +194,13 @@ public sealed class ApprovalStore(SqliteConnection connection)
             """;
         public const string Find = "SELECT " + Columns + " FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string All = "SELECT " + Columns + " FROM approvals WHERE @planId IS NULL OR plan_id = @planId ORDER BY plan_id, draft_compiled_at, period";
+        // Instants are stored in one fixed-width UTC form (HubDatabase.Format), so they compare as text; an update at the
+        // draft's very instant may have missed it, so it counts too.
+        public const string Stale = "SELECT " + Columns + """
+             FROM approvals a WHERE a.state <> 'approved' AND EXISTS (
+                SELECT 1 FROM current_submissions c WHERE c.plan_id = a.plan_id AND c.period = a.period AND c.received_at >= a.draft_compiled_at)
+            ORDER BY a.plan_id, a.period
+            """;
         public const string State = "SELECT state FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string DraftPdf = "SELECT draft_pdf FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string UpsertDraft = """

@@ -70,12 +70,11 @@ public static class DeliveryCommands
             var ledger = new DeliveryLedger(host.Services.GetRequiredService<HubDatabase>());
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             // One level up, the body's own roll-ups are what goes out; a commune hub sends its plans' reports.
-            var schedule = CliSupport.Options(host.Services).IsHigherLevel
-                ? host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
-                : DeliverySchedule.For(catalog, null, null, null);
+            var rollup = CliSupport.Options(host.Services).IsHigherLevel ? host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>() : null;
+            var schedule = rollup is not null ? rollup.Schedule() : DeliverySchedule.For(catalog, null, null, null);
             // Every report due by now, whether or not the ledger has it ("should have gone out" includes the ones that never
             // started), and what the ledger has for later ones; the same join as the dashboard's deliveries page.
-            var approvals = Approvals(catalog, host.Services.GetRequiredService<HubDatabase>(), now);
+            var approvals = Approvals(catalog, host.Services.GetRequiredService<HubDatabase>(), now, rollup);
             var rows = DeliveryStanding.For(schedule, ledger.All(), now)
                 .Where(r => r.Status != DeliveryStanding.NotDue)
                 .Select(r => new
@@ -156,11 +155,11 @@ public static class DeliveryCommands
     /// Each report's approval now, from the hub's database; without one (`schedule` before the hub ever ran, which must not
     /// create it) nothing is drafted or approved yet.
     /// </summary>
-    private static ApprovalStandings Approvals(PlanCatalog catalog, HubDatabase? database, DateTimeOffset now)
+    private static ApprovalStandings Approvals(PlanCatalog catalog, HubDatabase? database, DateTimeOffset now, Reporting.Rollup.RollupSetup? rollup = null)
     {
-        if (database is null) return new ApprovalStandings(catalog, [], now);
+        if (database is null) return new ApprovalStandings(catalog, [], now, rollup);
         using var connection = database.Open();
-        return new ApprovalStandings(catalog, new ApprovalStore(connection).All(null), now);
+        return new ApprovalStandings(catalog, new ApprovalStore(connection).All(null), now, rollup);
     }
 
     private static int Print(IReadOnlyList<DeliveryOutcome> outcomes)

@@ -206,12 +206,11 @@ public sealed class DashboardPages(
     public string Deliveries()
     {
         var now = clock.GetUtcNow();
-        var schedule = options.IsHigherLevel
-            ? services.GetRequiredService<Reporting.Rollup.RollupSetup>().Schedule()
-            : DeliverySchedule.For(catalog, null, null, null);
+        var rollup = options.IsHigherLevel ? services.GetRequiredService<Reporting.Rollup.RollupSetup>() : null;
+        var schedule = rollup is not null ? rollup.Schedule() : DeliverySchedule.For(catalog, null, null, null);
         var rows = DeliveryStanding.For(schedule, ledger.All(), now);
         ApprovalStandings approvals;
-        using (var connection = database.Open()) approvals = new(catalog, new ApprovalStore(connection).All(null), now);
+        using (var connection = database.Open()) approvals = new(catalog, new ApprovalStore(connection).All(null), now, rollup);
         int Count(Func<DeliveryStandingRow, bool> which) => rows.Count(which);
         var body = new StringBuilder($"""
             <p id="delivery-summary">Đến hạn mà chưa gửi (not sent): <strong>{E(Count(r => r.Status == DeliveryStanding.NotSent))}</strong> ·

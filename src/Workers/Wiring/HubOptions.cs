@@ -160,6 +160,9 @@ public sealed class ApprovalOptions
     public int ReminderHours { get; set; } = 24;
 
     public TimeSpan ReminderLead => TimeSpan.FromHours(ReminderHours);
+
+    /// <summary>How often a kept draft is compiled again when a department sent an update after it (seconds, at least 1).</summary>
+    public int RefreshSeconds { get; set; } = 60;
 }
 
 /// <summary>The links into the dashboard's review of a draft, under Hub:Http:PublicUrl (the office and the signer follow them).</summary>

@@ -83,6 +83,8 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
         Ingest(options.Ingest, p);
         if (options.Approval.ReminderHours is <= 0 or > 24 * 30)
             p.Add($"Hub:Approval:ReminderHours {options.Approval.ReminderHours.ToString(CultureInfo.InvariantCulture)} is out of range; expected 1 to 720 hours before the send time (24 by default)");
+        if (options.Approval.RefreshSeconds is <= 0 or > 86_400)
+            p.Add($"Hub:Approval:RefreshSeconds {options.Approval.RefreshSeconds.ToString(CultureInfo.InvariantCulture)} is out of range; expected 1 to 86400 seconds between checks for drafts to compile again (60 by default)");
         Smtp(options.Smtp, p);
         Forward(options.Forward, p);
         Http(options.Http, p);

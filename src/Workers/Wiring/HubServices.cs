@@ -134,6 +134,8 @@ public static class HubServices
             builder.Services.AddSingleton<ScheduleSync>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleSync>());
             builder.Services.AddHostedService<Schedule.PlanReloader>();
+            builder.Services.AddSingleton<Approval.DraftRefresher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Approval.DraftRefresher>());
         }
         return builder;
     }

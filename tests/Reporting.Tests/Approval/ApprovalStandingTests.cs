@@ -60,4 +60,22 @@ public sealed class ApprovalStandingTests
         Assert.Equal(ApprovalStates.Draft, standings.For(Required.Id, "2026-11").State);
         Assert.Equal(ApprovalStanding.NotDrafted, standings.For(Required.Id, "2026-FY").State);
     }
+
+    [Fact]
+    public void Standings_onAHigherHub_sayTheBodysRollupState_fromItsFileTheRowAndTheCommunesDueDate()
+    {
+        var setup = ChuyenDoiSo.Reporting.Rollup.RollupSetup.Load(TestPaths.Seeds, "quang-ngai-skhcn-2026", Seeds);
+        var required = setup with { Body = setup.Body with { Approval = ApprovalModes.Required } };
+        var q1 = required.FindPeriod("2026-Q1")!;
+        var draftAt = ChuyenDoiSo.Reporting.Rollup.RollupSetup.DraftAt(q1);
+        var stored = new ApprovalRow { PlanId = setup.Body.Id, Period = "2026-Q2", State = ApprovalStates.Ready };
+
+        var before = new ApprovalStandings(Seeds, [stored], draftAt.AddMinutes(-1), required);
+        var after = new ApprovalStandings(Seeds, [stored], draftAt, required);
+
+        Assert.Equal(ApprovalStanding.NotDrafted, before.For(setup.Body.Id, "2026-Q1").State);
+        Assert.Equal(ApprovalStates.Draft, after.For(setup.Body.Id, "2026-Q1").State);
+        Assert.Equal(ApprovalStates.Ready, after.For(setup.Body.Id, "2026-Q2").State);
+        Assert.Equal(ApprovalStanding.NotRequired, new ApprovalStandings(Seeds, [stored], draftAt, setup).For(setup.Body.Id, "2026-Q2").State);
+    }
 }

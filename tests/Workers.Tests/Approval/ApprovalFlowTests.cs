@@ -217,4 +217,51 @@ public sealed class ApprovalFlowTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(wrong, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(ApprovalSetup.CertificatePassword, everything, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ADepartmentsUpdateAfterTheDraft_compilesTheKeptDraftAgainOnTheRefreshTimer_untilApproval()
+    {
+        var clock = new FakeTimeProvider(DraftAt.AddMinutes(-1));
+        var (hub, smtp) = await StartAsync(clock);
+        await using var _ = hub;
+        await using var __ = smtp;
+        clock.SetUtcNow(DraftAt);
+        await MessagesAsync(smtp, 2, "the draft told the office and the signer");
+        var first = Approvals(hub).Find(PlanId, Period)!.DraftCompiledAt;
+        async Task<string> DraftText(string name)
+        {
+            var file = _data.Combine(name);
+            await File.WriteAllBytesAsync(file, Approvals(hub).DraftPdf(PlanId, Period)!);
+            return string.Join(' ', (await PdfTools.RunAsync("pdftotext", file, "-")).Output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Contains("28 chỉ tiêu chưa có số liệu", await DraftText("before.pdf"), StringComparison.Ordinal);
+
+        // The centre reports indicator 1 after the cut-off: 43 of 50, above its 80 % target.
+        Store(hub, clock, 43, 50);
+        clock.Advance(TimeSpan.FromSeconds(61));
+        await DeliveryHost.EventuallyAsync(() => Approvals(hub).Find(PlanId, Period)!.DraftCompiledAt, at => at > first, "the draft compiled again");
+        Assert.Contains("1 chỉ tiêu đạt mục tiêu năm", await DraftText("after.pdf"), StringComparison.Ordinal);
+        Assert.Empty(hub.Services.GetRequiredService<DraftRefresher>().Refresh());
+
+        // Approved, the draft is locked: a later update is stored, the kept draft is not compiled again.
+        clock.SetUtcNow(SendAt.AddMinutes(5));
+        await Approvals(hub).ApproveAsync(hub.Plan, Period, User(hub, ApprovalSetup.Signer), CancellationToken.None);
+        var approvedDraft = Approvals(hub).DraftPdf(PlanId, Period);
+        Store(hub, clock, 20, 50);
+        Assert.Empty(hub.Services.GetRequiredService<DraftRefresher>().Refresh());
+        Assert.Equal(approvedDraft, Approvals(hub).DraftPdf(PlanId, Period));
+    }
+
+    /// <summary>The centre's update for the period, received now, as the hub's consumer stores it.</summary>
+    private static void Store(DeliveryHost hub, FakeTimeProvider clock, int numerator, int denominator)
+    {
+        var update = new Contracts.DepartmentReportSubmitted
+        {
+            MessageId = Guid.NewGuid(), PlanId = PlanId, Department = "TTPVHCC", Period = Period,
+            Indicators = [new Contracts.IndicatorValue { Code = "1", Numerator = numerator, Denominator = denominator }],
+        };
+        var outcome = hub.Services.GetRequiredService<Reporting.Ingest.IngestStore>().Store(new Reporting.Ingest.IncomingSubmission(update, update.MessageId,
+            System.Text.Json.JsonSerializer.Serialize(update, Reporting.Plans.PlanJson.Options), clock.GetUtcNow(), null, Reporting.Ingest.SubmissionValidator.Validate(update, hub.Catalog)));
+        Assert.Equal(Reporting.Ingest.IngestOutcome.Accepted, outcome.Outcome);
+    }
 }
