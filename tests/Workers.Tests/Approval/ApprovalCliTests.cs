@@ -18,26 +18,13 @@ public sealed class ApprovalCliTests : IDisposable
 {
     private const string PlanId = ApprovalSetup.PlanId;
     private const string Period = "2026-11";
-    private readonly TempDataFolder _folder = new();
-    private readonly string _seeds;
-
-    public ApprovalCliTests()
-    {
-        _seeds = ApprovalSetup.Seeds(_folder.Path);
-        Directory.CreateDirectory(Data);
-        var database = new HubDatabase(Path.Combine(Data, "hub.db"));
-        database.Migrate();
-        ApprovalSetup.Users(database, DateTimeOffset.UtcNow);
-    }
+    private readonly ApprovalFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private string Data => _folder.Combine("data");
+    private string Data => _folder.Data;
 
-    private Task<HubRun> Run(string? password, params string[] args) =>
-        password is null
-            ? HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _seeds])
-            : HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _seeds]);
+    private Task<HubRun> Run(string? password, params string[] args) => _folder.Run(password, args);
 
     private async Task Ingest(string department, string indicator, decimal value, string? difficulties = null)
     {
@@ -223,13 +210,13 @@ public sealed class ApprovalCliTests : IDisposable
     [Fact]
     public async Task Approve_withPasswordAtSigning_asksTheCertificatePasswordSecond_refusesAWrongOneWithNothingIssued_thenIssuesWithTheRightOne()
     {
-        ApprovalSetup.PasswordAtSigning(_seeds, new TestCertificates(_folder.Combine("certs")));
+        ApprovalSetup.PasswordAtSigning(_folder.Seeds, new TestCertificates(_folder.Combine("certs")));
         await Ingest("TTPVHCC", "1", 82);
         const string wrong = "không phải mật khẩu chứng thư 9";
         var runs = new List<HubRun>();
         async Task<HubRun> Approve(string input)
         {
-            var run = await HubProgram.RunWithInputAsync(_folder.Path, input, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer, "--data", Data, "--seeds", _seeds);
+            var run = await HubProgram.RunWithInputAsync(_folder.Path, input, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer, "--data", Data, "--seeds", _folder.Seeds);
             runs.Add(run);
             return run;
         }

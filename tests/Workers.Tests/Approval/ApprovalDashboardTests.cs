@@ -14,29 +14,19 @@ namespace ChuyenDoiSo.Workers.Tests.Approval;
 public sealed class ApprovalDashboardTests : IDisposable
 {
     private const string PlanId = ApprovalSetup.PlanId;
-    private readonly TempDataFolder _folder = new();
-    private readonly string _seeds;
-
-    public ApprovalDashboardTests()
-    {
-        _seeds = ApprovalSetup.Seeds(_folder.Path);
-        Directory.CreateDirectory(Data);
-        var database = new HubDatabase(Path.Combine(Data, "hub.db"));
-        database.Migrate();
-        ApprovalSetup.Users(database, DateTimeOffset.UtcNow);
-    }
+    private readonly ApprovalFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private string Data => _folder.Combine("data");
+    private string Data => _folder.Data;
 
     /// <summary>A page with its character references decoded (the dashboard encodes every non-ASCII letter), as a browser shows its text.</summary>
     private static async Task<string> GetAsync(HttpClient http, string path) => System.Net.WebUtility.HtmlDecode(await http.GetStringAsync(path));
 
     private async Task<HubRun> Cli(string? password, params string[] args) =>
         password is null
-            ? await HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _seeds])
-            : await HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _seeds]);
+            ? await HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _folder.Seeds])
+            : await HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _folder.Seeds]);
 
     /// <summary>The banner's rows: plan, period, overdue, and the cells' text.</summary>
     private static List<(string Plan, string Period, string Overdue, string Cells)> BannerRows(string page)
@@ -58,7 +48,7 @@ public sealed class ApprovalDashboardTests : IDisposable
         await using var hub = HubProcess.Start(_folder.Path, new Dictionary<string, string>
         {
             ["Hub__Data"] = Data,
-            ["Hub__Seeds"] = _seeds,
+            ["Hub__Seeds"] = _folder.Seeds,
             ["Hub__Http__Urls"] = $"http://127.0.0.1:{port}",
         }, "run");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };

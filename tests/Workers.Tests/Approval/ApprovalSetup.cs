@@ -1,3 +1,4 @@
+using ChuyenDoiSo.Workers.Tests.Cli;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -90,4 +91,36 @@ public static class ApprovalSetup
         listener.RecordObservableInstruments();
         return values;
     }
+}
+
+/// <summary>
+/// A folder of its own for CLI and process tests of approval: the seeds with the plan's approval required, a data folder
+/// whose hub.db has the office, signer and operator users, and the hub's verbs run against both.
+/// </summary>
+public sealed class ApprovalFolder : IDisposable
+{
+    private readonly TempDataFolder _folder = new();
+
+    public ApprovalFolder()
+    {
+        Seeds = ApprovalSetup.Seeds(_folder.Path);
+        Directory.CreateDirectory(Data);
+        var database = new HubDatabase(System.IO.Path.Combine(Data, "hub.db"));
+        database.Migrate();
+        ApprovalSetup.Users(database, DateTimeOffset.UtcNow);
+    }
+
+    public string Path => _folder.Path;
+    public string Seeds { get; }
+    public string Data => _folder.Combine("data");
+
+    public string Combine(params string[] parts) => _folder.Combine(parts);
+
+    /// <summary>A verb against this folder's data and seeds; <paramref name="password"/>, when given, is its standard input.</summary>
+    public Task<HubRun> Run(string? password, params string[] args) =>
+        password is null
+            ? HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", Seeds])
+            : HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", Seeds]);
+
+    public void Dispose() => _folder.Dispose();
 }

@@ -16,26 +16,13 @@ public sealed class ApprovalStateCliTests : IDisposable
     private const string PlanId = ApprovalSetup.PlanId;
     private const string Unattended = "tinh-thien-2025";
     private const string Period = "2026-11";
-    private readonly TempDataFolder _folder = new();
-    private readonly string _seeds;
-
-    public ApprovalStateCliTests()
-    {
-        _seeds = ApprovalSetup.Seeds(_folder.Path);
-        Directory.CreateDirectory(Data);
-        var database = new HubDatabase(Path.Combine(Data, "hub.db"));
-        database.Migrate();
-        ApprovalSetup.Users(database, DateTimeOffset.UtcNow);
-    }
+    private readonly ApprovalFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private string Data => _folder.Combine("data");
+    private string Data => _folder.Data;
 
-    private Task<HubRun> Run(string? password, params string[] args) =>
-        password is null
-            ? HubProgram.RunAsync(_folder.Path, [.. args, "--data", Data, "--seeds", _seeds])
-            : HubProgram.RunWithInputAsync(_folder.Path, password + "\n", [.. args, "--data", Data, "--seeds", _seeds]);
+    private Task<HubRun> Run(string? password, params string[] args) => _folder.Run(password, args);
 
     private async Task<JsonArray> Json(params string[] args)
     {
@@ -50,7 +37,7 @@ public sealed class ApprovalStateCliTests : IDisposable
     public async Task ScheduleAndDeliveries_showEveryReportsApproval_fromNotDraftedYetToApprovedByWhomAndWhen()
     {
         // Before anything is drafted: each period of the plan is a draft once its cut-off passed, not drafted yet before.
-        var catalog = PlanCatalog.LoadFolder(_seeds);
+        var catalog = PlanCatalog.LoadFolder(_folder.Seeds);
         var plan = catalog.Find(PlanId)!;
         var now = DateTimeOffset.UtcNow;
         var expected = catalog.CalendarFor(plan).ToDictionary(p => p.Period, p => DeliverySchedule.DraftAt(p) <= now ? "draft" : "not_drafted");
