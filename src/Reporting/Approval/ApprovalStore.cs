@@ -158,6 +158,10 @@ public sealed class ApprovalStore(SqliteConnection connection)
     /// <summary>The drafts not approved whose period has a counted update received after the draft was compiled.</summary>
     public IReadOnlyList<ApprovalRow> Stale() => connection.Query<ApprovalRow>(Sql.Stale).AsList();
 
+    /// <summary>Every (department, period) of a plan whose latest return came after its counted update: still "returned".</summary>
+    public IReadOnlyList<(string Department, string Period)> StillReturned(string planId) =>
+        connection.Query<(string, string)>(Sql.StillReturned, new { planId }).AsList();
+
     /// <summary>When each department's counted update for the period came, by code.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> LatestReceipts(string planId, string period) =>
         Receipts(planId, period).ToDictionary(r => r.Department, r => r.ReceivedAt, StringComparer.Ordinal);
@@ -200,6 +204,15 @@ public sealed class ApprovalStore(SqliteConnection connection)
              FROM approvals a WHERE a.state <> 'approved' AND EXISTS (
                 SELECT 1 FROM current_submissions c WHERE c.plan_id = a.plan_id AND c.period = a.period AND c.received_at >= a.draft_compiled_at)
             ORDER BY a.plan_id, a.period
+            """;
+        // The same rule as ApprovalWorkflow.IsStillReturned: returned until an update received after the return.
+        public const string StillReturned = """
+            SELECT r.department, r.period FROM approval_returns r
+            WHERE r.plan_id = @planId
+              AND r.id = (SELECT MAX(x.id) FROM approval_returns x WHERE x.plan_id = r.plan_id AND x.period = r.period AND x.department = r.department)
+              AND NOT EXISTS (SELECT 1 FROM current_submissions c
+                              WHERE c.plan_id = r.plan_id AND c.period = r.period AND c.department = r.department AND c.received_at > r.returned_at)
+            ORDER BY r.period, r.department
             """;
         public const string State = "SELECT state FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string DraftPdf = "SELECT draft_pdf FROM approvals WHERE plan_id = @planId AND period = @period";

@@ -121,14 +121,19 @@ public sealed class DashboardPages(
         if (plan is null) return null;
         var today = HubTime.LocalDate(clock.GetUtcNow());
         IReadOnlyList<PeriodReceiptRow> receipts;
-        using (var connection = database.Open()) receipts = new IngestQueries(connection).FirstReceipts();
-        var matrix = SubmissionMatrix.For(plan, catalog.CalendarFor(plan), receipts, today);
+        IReadOnlyList<(string, string)> returned;
+        using (var connection = database.Open())
+        {
+            receipts = new IngestQueries(connection).FirstReceipts();
+            returned = new ApprovalStore(connection).StillReturned(plan.Id);
+        }
+        var matrix = SubmissionMatrix.For(plan, catalog.CalendarFor(plan), receipts, today, returned);
         var body = new StringBuilder("<p>Kế hoạch: ");
         body.Append(string.Join(" · ", catalog.Plans.Select(p => p.Id == plan.Id
             ? $"<strong>{E(p.Id)}</strong>"
             : $"<a href=\"/matrix?plan={Uri.EscapeDataString(p.Id)}\">{E(p.Id)}</a>")));
         body.Append($"</p><p>{E(plan.Commune.FullName)} — năm {plan.Year}. Đúng hạn / trễ hạn theo ngày hub nhận cập nhật đầu tiên, so với hạn của bộ phận.</p>");
-        body.Append("""<p class="legend"><span class="on_time">Đúng hạn (on time)</span><span class="late">Trễ hạn (late)</span><span class="missing">Chưa nộp (missing)</span><span class="pending">Chưa đến hạn (not due yet)</span></p>""");
+        body.Append("""<p class="legend"><span class="on_time">Đúng hạn (on time)</span><span class="late">Trễ hạn (late)</span><span class="missing">Chưa nộp (missing)</span><span class="pending">Chưa đến hạn (not due yet)</span><span class="returned">Văn phòng trả lại (returned)</span></p>""");
         body.Append("<table id=\"matrix\"><tr><th>Bộ phận \\ Kỳ</th>");
         foreach (var period in matrix.Periods)
             body.Append($"<th title=\"hạn {Day(period.DepartmentDueDate)}\">{E(period.Period)}<br><small>{Day(period.DepartmentDueDate)}</small></th>");
@@ -152,14 +157,14 @@ public sealed class DashboardPages(
     }
 
     /// <summary>
-    /// The departments that are late or have not sent, each with the address of its own portal form for that period
-    /// (Hub:Http:PublicUrl), which the office can pass on by phone or Zalo; the latest period first.
+    /// The departments that are late, have not sent, or were sent back by the office, each with the address of its own
+    /// portal form for that period (Hub:Http:PublicUrl), which the office can pass on by phone or Zalo; the latest period first.
     /// </summary>
     private void LateList(StringBuilder body, Plan plan, SubmissionMatrixView matrix)
     {
         var late = matrix.Periods.Reverse()
             .SelectMany(p => matrix.Departments.Select(d => matrix.Cell(d, p.Period)))
-            .Where(c => c is { Status: "late" or "missing" })
+            .Where(c => c is { Status: "late" or "missing" or SubmissionMatrix.Returned })
             .Select(c => c!)
             .ToList();
         body.Append("<h2>Bộ phận trễ hạn hoặc chưa nộp</h2>");
@@ -346,6 +351,7 @@ public sealed class DashboardPages(
         "late" => "Trễ hạn",
         "missing" => "Chưa nộp",
         SubmissionMatrix.Pending => "Chưa đến hạn",
+        SubmissionMatrix.Returned => "Trả lại",
         _ => status,
     };
 }

@@ -73,6 +73,37 @@ public sealed class OperationsQueriesTests : IDisposable
     }
 
     [Fact]
+    public void SubmissionMatrix_marksADepartmentSentBack_returned_untilItSendsANewerUpdate()
+    {
+        var q1 = Period("2026-Q1");
+        Store("TTPVHCC", "1", "2026-Q1", q1.DepartmentDueDate);
+        Store("VHXH", "12", "2026-Q1", q1.DepartmentDueDate);
+        var returnedAt = HubTime.At(q1.DepartmentDueDate.AddDays(1), new TimeOnly(9, 0));
+        using (var connection = _db.Open())
+        {
+            var approvals = new ChuyenDoiSo.Reporting.Approval.ApprovalStore(connection);
+            approvals.Return(PlanId, "2026-Q1", "TTPVHCC", "kiểm tra lại", "vanphong", returnedAt.AddHours(-1), ChuyenDoiSo.Reporting.Approval.ApprovalStates.Draft);
+            approvals.Return(PlanId, "2026-Q1", "TTPVHCC", "kiểm tra lại lần nữa", "vanphong", returnedAt, ChuyenDoiSo.Reporting.Approval.ApprovalStates.Draft);
+            approvals.Return(PlanId, "2026-Q1", "VHXH", "thiếu số liệu", "vanphong", returnedAt, ChuyenDoiSo.Reporting.Approval.ApprovalStates.Draft);
+        }
+        // VHXH corrects the next day; TTPVHCC does not.
+        Store("VHXH", "12", "2026-Q1", q1.DepartmentDueDate.AddDays(2));
+
+        IReadOnlyList<PeriodReceiptRow> receipts;
+        IReadOnlyList<(string, string)> returned;
+        using (var connection = _db.Open())
+        {
+            receipts = new IngestQueries(connection).FirstReceipts();
+            returned = new ChuyenDoiSo.Reporting.Approval.ApprovalStore(connection).StillReturned(PlanId);
+        }
+        var matrix = SubmissionMatrix.For(Plan, Catalog.CalendarFor(Plan), receipts, q1.DepartmentDueDate.AddDays(5), returned);
+
+        Assert.Equal([("TTPVHCC", "2026-Q1")], returned);
+        Assert.Equal(SubmissionMatrix.Returned, matrix.Cell("TTPVHCC", "2026-Q1")!.Status);
+        Assert.Equal(SubmissionStatus.OnTime, matrix.Cell("VHXH", "2026-Q1")!.Status);
+    }
+
+    [Fact]
     public void RejectionsByReason_countsEachRejectionOncePerCode_mostFrequentFirst()
     {
         Reject(("unknown_indicator", "$.indicators[0].code"), ("unknown_indicator", "$.indicators[1].code"), ("impersonation", "$.department"));

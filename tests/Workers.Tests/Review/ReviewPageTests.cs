@@ -69,6 +69,10 @@ public sealed class ReviewPageTests(ReviewHub hub, ITestOutputHelper output) : I
         Assert.Equal("Trung tâm Phục vụ hành chính công", returnedMail.To.Mailboxes.Single().Name);
         Assert.Contains(comment, returnedMail.TextBody!, StringComparison.Ordinal);
 
+        // The operators' matrix marks it returned too.
+        using (var dashboard = hub.Client())
+            Assert.Contains($"<td class=\"returned\" data-department=\"TTPVHCC\" data-period=\"{period}\"", (await dashboard.GetAsync($"matrix?plan={Plan}")).Html, StringComparison.Ordinal);
+
         // The department sees the comment on its form and sends a correction.
         using (var department = hub.Client())
         {
@@ -81,6 +85,8 @@ public sealed class ReviewPageTests(ReviewHub hub, ITestOutputHelper output) : I
         await chromium.NavigateAsync(page);
         Assert.Contains("86", await DraftRow(Indicator1), StringComparison.Ordinal);
         Assert.Equal("late", await DepartmentStatus("TTPVHCC"));
+        using (var dashboard = hub.Client())
+            Assert.Contains($"<td class=\"late\" data-department=\"TTPVHCC\" data-period=\"{period}\"", (await dashboard.GetAsync($"matrix?plan={Plan}")).Html, StringComparison.Ordinal);
         await chromium.EvaluateAsync($"document.getElementById('section-difficulties').value = '{difficulties}'");
         await chromium.ClickAndWaitForLoadAsync("#save-difficulties");
         Assert.Equal(difficulties, (string?)await chromium.EvaluateAsync("document.getElementById('section-difficulties').value"));
