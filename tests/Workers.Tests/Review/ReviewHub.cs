@@ -11,7 +11,7 @@ namespace ChuyenDoiSo.Workers.Tests.Review;
 /// `run` as a real process with Bình Chương's plan saying `approval: required`, its office, signer and operator users in
 /// hub.db (and an office user of another plan), and a real SMTP server (<see cref="SmtpSink"/>) the hub sends to.
 /// </summary>
-public sealed class ReviewHub : PortalHub
+public class ReviewHub : PortalHub
 {
     /// <summary>An office user of Tam Phước's plan: nothing of Bình Chương's is theirs.</summary>
     public const string OtherPlanOffice = "vanphong.tp";
@@ -20,7 +20,10 @@ public sealed class ReviewHub : PortalHub
 
     public SmtpSink Smtp { get; } = SmtpSink.Start();
 
-    protected override string Seeds => _seeds ??= ApprovalSetup.Seeds(Path.Combine(Folder, "review"));
+    protected override string Seeds => _seeds ??= Prepare(ApprovalSetup.Seeds(Path.Combine(Folder, "review")));
+
+    /// <summary>Changes the seeds before the hub first reads them; returns the folder.</summary>
+    protected virtual string Prepare(string seeds) => seeds;
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
     [
@@ -45,5 +48,15 @@ public sealed class ReviewHub : PortalHub
     {
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
+    }
+}
+
+/// <summary>The same hub, with the plan's signer's certificate password typed at signing (`passwordAtSigning`).</summary>
+public sealed class TypedSignerReviewHub : ReviewHub
+{
+    protected override string Prepare(string seeds)
+    {
+        ApprovalSetup.PasswordAtSigning(seeds, new Signing.TestCertificates(Path.Combine(Folder, "certificates")));
+        return seeds;
     }
 }
