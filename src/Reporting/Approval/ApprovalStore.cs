@@ -16,6 +16,8 @@ public sealed record ApprovalRow
     public DateTimeOffset? ReadyAt { get; init; }
     public string? ApprovedBy { get; init; }
     public DateTimeOffset? ApprovedAt { get; init; }
+    /// <summary>Reopened by the office after approval: the next approval issues a replacement (a new number naming the old).</summary>
+    public bool Replacing { get; init; }
 }
 
 /// <summary>A department's update sent back with a comment.</summary>
@@ -141,6 +143,22 @@ public sealed class ApprovalStore(SqliteConnection connection)
         return approved;
     }
 
+    /// <summary>
+    /// The office reopens an approved report for a replacement: back to draft, marked replacing; false when it is not
+    /// approved (nothing to replace, or reopened already).
+    /// </summary>
+    public bool Reopen(string planId, string period, string user, string reason, DateTimeOffset at)
+    {
+        using var tx = connection.BeginTransaction(deferred: false);
+        var reopened = connection.Execute(Sql.Reopen, new { planId, period }, tx) == 1;
+        if (reopened) new AuditLog(connection).Record(at, user, "reopened", Target(planId, period), reason, transaction: tx);
+        tx.Commit();
+        return reopened;
+    }
+
+    /// <summary>The replacement is issued: the period is an ordinary approved one again.</summary>
+    public void ReplacementIssued(string planId, string period) => connection.Execute(Sql.ReplacementIssued, new { planId, period });
+
     /// <summary>A refused action, recorded as well: who tried what.</summary>
     public void Refused(string planId, string period, string user, string action, string why, DateTimeOffset at) =>
         new AuditLog(connection).Record(at, user, action + "_refused", Target(planId, period), why);
@@ -194,7 +212,7 @@ public sealed class ApprovalStore(SqliteConnection connection)
             """;
         private const string Columns = """
             plan_id AS PlanId, period AS Period, state AS State, draft_compiled_at AS DraftCompiledAt, ready_by AS ReadyBy,
-            ready_at AS ReadyAt, approved_by AS ApprovedBy, approved_at AS ApprovedAt
+            ready_at AS ReadyAt, approved_by AS ApprovedBy, approved_at AS ApprovedAt, replacing AS Replacing
             """;
         public const string Find = "SELECT " + Columns + " FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string All = "SELECT " + Columns + " FROM approvals WHERE @planId IS NULL OR plan_id = @planId ORDER BY plan_id, draft_compiled_at, period";
@@ -214,6 +232,11 @@ public sealed class ApprovalStore(SqliteConnection connection)
                               WHERE c.plan_id = r.plan_id AND c.period = r.period AND c.department = r.department AND c.received_at > r.returned_at)
             ORDER BY r.period, r.department
             """;
+        public const string Reopen = """
+            UPDATE approvals SET state = 'draft', replacing = 1, ready_by = NULL, ready_at = NULL
+            WHERE plan_id = @planId AND period = @period AND state = 'approved'
+            """;
+        public const string ReplacementIssued = "UPDATE approvals SET replacing = 0 WHERE plan_id = @planId AND period = @period AND state = 'approved'";
         public const string State = "SELECT state FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string DraftPdf = "SELECT draft_pdf FROM approvals WHERE plan_id = @planId AND period = @period";
         public const string UpsertDraft = """

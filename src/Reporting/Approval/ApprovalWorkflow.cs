@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChuyenDoiSo.Reporting.Users;
 
 namespace ChuyenDoiSo.Reporting.Approval;
@@ -27,6 +28,11 @@ public enum ApprovalAction
     MarkReady,
     /// <summary>The signer approves and signs (phê duyệt, ký số).</summary>
     Approve,
+    /// <summary>
+    /// The office reopens an approved report to replace it (late updates, an error found): back to draft; the signer's next
+    /// approval issues a replacement under a new number naming the old one.
+    /// </summary>
+    Reopen,
 }
 
 /// <summary>The outcome of asking: allowed (and the state afterwards), or refused with a sentence saying why.</summary>
@@ -63,10 +69,15 @@ public static class ApprovalWorkflow
         var current = state ?? ApprovalStates.Draft;
         if (action != ApprovalAction.CompileDraft && !string.Equals(userPlanId, planId, StringComparison.Ordinal))
             return ApprovalDecision.Refuse(current, $"the user acts for plan {userPlanId ?? "(none)"}, not for {planId}");
+        if (action == ApprovalAction.Reopen)
+            return role != UserRoles.Office
+                ? ApprovalDecision.Refuse(current, $"only the office may reopen an approved report for a replacement; the user is {RoleName(role)}")
+                : current != ApprovalStates.Approved ? ApprovalDecision.Refuse(current, "the report is not approved: it is still open for review, there is nothing to replace")
+                : ApprovalDecision.Allow(ApprovalStates.Draft);
         if (current == ApprovalStates.Approved)
             return ApprovalDecision.Refuse(current, action == ApprovalAction.Approve
                 ? "the report is approved already"
-                : "the report is approved and the period locked; a correction is a replacement report (deliver --correction)");
+                : "the report is approved and the period locked; a correction is a replacement report: the office reopens it (review --reopen) and the signer approves the replacement");
         return action switch
         {
             ApprovalAction.CompileDraft => ApprovalDecision.Allow(current),
@@ -78,6 +89,7 @@ public static class ApprovalWorkflow
                 ? ApprovalDecision.Refuse(current, $"only the office may mark the draft ready for signing; the user is {RoleName(role)}")
                 : current == ApprovalStates.Ready ? ApprovalDecision.Refuse(current, "the draft is marked ready already")
                 : ApprovalDecision.Allow(ApprovalStates.Ready),
+            ApprovalAction.Reopen => throw new UnreachableException(),
             ApprovalAction.Approve => role == UserRoles.Signer
                 ? ApprovalDecision.Allow(ApprovalStates.Approved)
                 : ApprovalDecision.Refuse(current, $"only the signer may approve and sign; the user is {RoleName(role)}"),

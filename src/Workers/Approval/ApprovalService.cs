@@ -53,8 +53,8 @@ public sealed class ApprovalService(
             DeliverySchedule.DraftAt(reportingPeriod), DeliverySchedule.SendAt(plan, reportingPeriod), ReviewLinks.Review(options.Value.Http, plan.Id, period),
             day => PdfReportRenderer.Render(ReportDocument.Build(producer.Compile(plan, period), new RenderOptions(day)), new PdfRenderSettings { Draft = true }),
             password => registrar.OpenSigners(plan, password),
-            async (signers, ct) => (await registrar.IssueAsync(plan, period, correction: false, ct, signers: signers)).Entry.Number,
-            ct => delivery.DeliverAsync(plan, period, resend: false, ct));
+            async (signers, correction, ct) => (await registrar.IssueAsync(plan, period, correction, ct, signers: signers)).Entry.Number,
+            (resend, ct) => delivery.DeliverAsync(plan, period, resend, ct));
     }
 
     /// <summary>Compiles the draft (marked DỰ THẢO, no number) and keeps it; false when the period is approved (locked) or the plan needs no approval.</summary>
@@ -193,13 +193,13 @@ public sealed class ApprovalService(
                 new Reporting.Operations.AuditLog(connection).Record(clock.GetUtcNow(), user.UserName, "approve_repeated", ApprovalStore.Target(id, period),
                     $"approved by {row.ApprovedBy} at {row.ApprovedAt:O}");
             string? number = null;
-            if (!registrar.IsIssued(id, period) && user.Role == UserRoles.Signer && user.PlanId == id)
+            if ((row.Replacing || !registrar.IsIssued(id, period)) && user.Role == UserRoles.Signer && user.PlanId == id)
             {
                 // Approved, but its issue failed (a timestamp server down, a crash): the signer issues it now.
                 using var lease = OpenSigners(subject, user, signerCertificatePassword, "it stays approved and is not issued yet");
-                number = await subject.Issue(lease.Signers, cancellationToken);
+                number = await IssueAsync(subject, lease, row.Replacing, cancellationToken);
             }
-            return new ApprovalOutcome(true, number, sendAt, clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : []);
+            return new ApprovalOutcome(true, number, sendAt, clock.GetUtcNow() >= sendAt || row.Replacing ? await subject.Deliver(row.Replacing, cancellationToken) : []);
         }
         if (row is null && clock.GetUtcNow() < subject.DraftAt)
             throw new ApprovalRefusedException($"the data of {period} are open until {HubTime.LocalDateTime(subject.DraftAt):yyyy-MM-dd HH:mm}; there is no draft to approve yet");
@@ -213,12 +213,42 @@ public sealed class ApprovalService(
             bool approved;
             using (var connection = database.Open()) approved = new ApprovalStore(connection).Approve(id, period, user.UserName, clock.GetUtcNow());
             if (!approved) return new ApprovalOutcome(true, null, sendAt, []);
-            var number = await subject.Issue(lease.Signers, cancellationToken);
-            logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}; {When}", id, period, user.UserName, number,
-                clock.GetUtcNow() >= sendAt ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
-            var sent = clock.GetUtcNow() >= sendAt ? await subject.Deliver(cancellationToken) : [];
+            // A report reopened for a replacement: a new number naming the old one, sent again on every channel at once.
+            var replacing = row?.Replacing == true;
+            var number = await IssueAsync(subject, lease, replacing, cancellationToken);
+            var now = clock.GetUtcNow() >= sendAt || replacing;
+            logger.LogInformation("Report {Plan} {Period} approved by {User}: issued as {Number}{Replacement}; {When}", id, period, user.UserName, number,
+                replacing ? " (a replacement)" : "", now ? "sending now" : $"sending at {HubTime.LocalDateTime(sendAt):yyyy-MM-dd HH:mm}");
+            var sent = now ? await subject.Deliver(replacing, cancellationToken) : [];
             return new ApprovalOutcome(false, number, sendAt, sent);
         }
+    }
+
+    /// <summary>Issues the approved report, or its replacement; a replacement issued clears the reopened mark.</summary>
+    private async Task<string> IssueAsync(ApprovalSubject subject, SigningLease lease, bool replacing, CancellationToken cancellationToken)
+    {
+        var number = await subject.Issue(lease.Signers, replacing, cancellationToken);
+        if (replacing)
+        {
+            using var connection = database.Open();
+            new ApprovalStore(connection).ReplacementIssued(subject.Id, subject.Period);
+        }
+        return number;
+    }
+
+    /// <summary>
+    /// The office reopens an approved report for a replacement (updates after approval, an error found): the period is a
+    /// draft again, reviewed as before, and the signer's approval issues a new number naming the old one.
+    /// </summary>
+    public void Reopen(ApprovalSubject subject, UserRow user, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > ApprovalSections.MaxLength)
+            throw new ArgumentException($"--comment must say why the report is replaced, 1 to {ApprovalSections.MaxLength} characters");
+        Decide(subject, user, ApprovalAction.Reopen, "reopen");
+        using var connection = database.Open();
+        if (!new ApprovalStore(connection).Reopen(subject.Id, subject.Period, user.UserName, reason.Trim(), clock.GetUtcNow()))
+            throw new ApprovalRefusedException($"{subject.Id} {subject.Period} is not approved: there is nothing to replace");
+        logger.LogInformation("Report {Plan} {Period} reopened by {User} for a replacement", subject.Id, subject.Period, user.UserName);
     }
 
     /// <summary>The signers of this approval's issue, or refused (and the refusal recorded): the message names the setting, never the password.</summary>
@@ -245,7 +275,7 @@ public sealed class ApprovalService(
         if (decision.Allowed)
         {
             // The office acts on a kept draft (the approval compiles its own, last one).
-            if (action != ApprovalAction.Approve) EnsureDraft(subject);
+            if (action is not (ApprovalAction.Approve or ApprovalAction.Reopen)) EnsureDraft(subject);
             return decision.State;
         }
         using var connection = database.Open();

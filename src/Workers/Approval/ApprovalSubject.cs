@@ -15,8 +15,11 @@ namespace ChuyenDoiSo.Workers.Approval;
 /// <param name="ReviewLink">The review page of the draft; null where there is none (a roll-up is approved on the command line).</param>
 /// <param name="DraftPdf">The draft as it stands now, marked DỰ THẢO on every page, dated the given day.</param>
 /// <param name="OpenSigners">The certificates of this issue, the signer's opened with the password typed at approval where the plan asks for it; dispose after.</param>
-/// <param name="Issue">Issues it with those signers (its number, both signatures, stored); returns the number.</param>
-/// <param name="Deliver">Sends it on every channel that has not had it (the ledger's).</param>
+/// <param name="Issue">
+/// Issues it with those signers (its number, both signatures, stored); with correction, a replacement under a new number
+/// naming the current one; returns the number.
+/// </param>
+/// <param name="Deliver">Sends it on every channel that has not had it (the ledger's); with resend, on every channel again.</param>
 public sealed record ApprovalSubject(
     string Id,
     string Period,
@@ -28,5 +31,5 @@ public sealed record ApprovalSubject(
     string? ReviewLink,
     Func<DateOnly, byte[]> DraftPdf,
     Func<string?, SigningLease> OpenSigners,
-    Func<ReportSigners, CancellationToken, Task<string>> Issue,
-    Func<CancellationToken, Task<IReadOnlyList<DeliveryOutcome>>> Deliver);
+    Func<ReportSigners, bool, CancellationToken, Task<string>> Issue,
+    Func<bool, CancellationToken, Task<IReadOnlyList<DeliveryOutcome>>> Deliver);

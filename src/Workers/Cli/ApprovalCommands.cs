@@ -70,23 +70,25 @@ public static class ApprovalCommands
         var edit = new Option<string?>("--edit") { Description = $"Edit one of the commune's own sections, with --text: {string.Join(", ", ApprovalSections.All)}" };
         var text = new Option<string?>("--text") { Description = "The section's new text" };
         var ready = new Option<bool>("--ready") { Description = "Mark the draft ready for signing" };
-        var command = new Command("review", "The office's review of a draft: send a department back with a comment, edit a commune section, mark it ready for signing; --user is an office user, whose password is read from standard input or asked on the terminal")
+        var reopen = new Option<bool>("--reopen") { Description = "Reopen an approved report for a replacement, with --comment saying why; the signer's next approval issues a new number naming the old one" };
+        var command = new Command("review", "The office's review of a draft: send a department back with a comment, edit a commune section, mark it ready for signing, or reopen an approved report for a replacement; --user is an office user, whose password is read from standard input or asked on the terminal")
         {
-            plan, period, user, back, comment, edit, text, ready,
+            plan, period, user, back, comment, edit, text, ready, reopen,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var actions = new[] { parse.GetValue(back) is not null, parse.GetValue(edit) is not null, parse.GetValue(ready) }.Count(x => x);
-            if (actions != 1) throw new UserException("review needs exactly one of --return DEPT --comment TEXT, --edit SECTION --text TEXT, --ready");
+            var actions = new[] { parse.GetValue(back) is not null, parse.GetValue(edit) is not null, parse.GetValue(ready), parse.GetValue(reopen) }.Count(x => x);
+            if (actions != 1) throw new UserException("review needs exactly one of --return DEPT --comment TEXT, --edit SECTION --text TEXT, --ready, --reopen --comment TEXT");
             if (parse.GetValue(back) is not null && parse.GetValue(comment) is null) throw new UserException("--return needs --comment saying what the department must correct");
+            if (parse.GetValue(reopen) && parse.GetValue(comment) is null) throw new UserException("--reopen needs --comment saying why the report is replaced");
             if (parse.GetValue(edit) is not null && parse.GetValue(text) is null) throw new UserException("--edit needs --text, the section's new text");
             using var host = Host(parse);
             var (subject, p, acting, approvals) = Act(host.Services, parse, plan, period, user, "review");
             var label = subject.Period;
             try
             {
-                if (p is null && parse.GetValue(ready) is false)
-                    throw new UserException($"--plan {subject.Id} is a higher body: its roll-up has no departments to send back or commune sections to edit; expected --ready");
+                if (p is null && !parse.GetValue(ready) && !parse.GetValue(reopen))
+                    throw new UserException($"--plan {subject.Id} is a higher body: its roll-up has no departments to send back or commune sections to edit; expected --ready or --reopen");
                 if (parse.GetValue(back) is { } department)
                 {
                     await approvals.ReturnDepartmentAsync(p!, label, acting, department, parse.GetValue(comment)!);
@@ -96,6 +98,11 @@ public static class ApprovalCommands
                 {
                     approvals.EditSection(p!, label, acting, section, parse.GetValue(text)!);
                     Console.WriteLine($"edited {section} of {subject.Id} {label}");
+                }
+                else if (parse.GetValue(reopen))
+                {
+                    approvals.Reopen(subject, acting, parse.GetValue(comment)!);
+                    Console.WriteLine($"{subject.Id} {label} is reopened for a replacement: a draft again; the signer's approval issues a new number naming the old one");
                 }
                 else
                 {

@@ -126,6 +126,8 @@ public static class DeliveryCommands
             if (parse.GetValue(correction) && parse.GetValue(resend)) throw new UserException("--correction and --resend exclude each other: a correction is a new document, a resend the same one again");
             if (higher)
             {
+                if (parse.GetValue(correction) && host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>().Body.RequiresApproval)
+                    throw new UserException(ReplacementNeedsApproval(host.Services.GetRequiredService<Reporting.Rollup.RollupSetup>().Body.Id, parse.GetValue(period)!));
                 try
                 {
                     return Print(await host.Services.GetRequiredService<Rollup.RollupDelivery>().DeliverAsync(parse.GetValue(period)!, parse.GetValue(resend), cancellationToken, parse.GetValue(correction)));
@@ -139,6 +141,8 @@ public static class DeliveryCommands
             var p = CliSupport.RequirePlan(catalog, parse.GetValue(plan)!);
             var label = parse.GetValue(period)!;
             CliSupport.RequirePeriod(catalog, p, label);
+            // A report that needs approval is never replaced unseen: the office reopens it and the signer approves the replacement.
+            if (parse.GetValue(correction) && p.RequiresApproval) throw new UserException(ReplacementNeedsApproval(p.Id, label));
             try
             {
                 return Print(await host.Services.GetRequiredService<DeliveryService>().DeliverAsync(p, label, parse.GetValue(resend), cancellationToken, parse.GetValue(correction)));
@@ -161,6 +165,10 @@ public static class DeliveryCommands
         using var connection = database.Open();
         return new ApprovalStandings(catalog, new ApprovalStore(connection).All(null), now, rollup);
     }
+
+    private static string ReplacementNeedsApproval(string id, string period) =>
+        $"--correction: {id}'s reports need approval, so a replacement is reviewed and approved like the report: the office reopens it " +
+        $"(review --plan {id} --period {period} --reopen --comment WHY --user OFFICE) and the signer approves it (approve), which issues the new number naming the old one";
 
     private static int Print(IReadOnlyList<DeliveryOutcome> outcomes)
     {

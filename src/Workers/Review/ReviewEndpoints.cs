@@ -56,6 +56,7 @@ public static class ReviewEndpoints
         app.MapPost(Root + "/{plan}/{period}/edit", (HttpContext c, string plan, string period) => ActAsync(c, plan, period, "edit"));
         app.MapPost(Root + "/{plan}/{period}/ready", (HttpContext c, string plan, string period) => ActAsync(c, plan, period, "ready"));
         app.MapPost(Root + "/{plan}/{period}/approve", (HttpContext c, string plan, string period) => ActAsync(c, plan, period, "approve"));
+        app.MapPost(Root + "/{plan}/{period}/reopen", (HttpContext c, string plan, string period) => ActAsync(c, plan, period, "reopen"));
         return app;
     }
 
@@ -179,6 +180,10 @@ public static class ReviewEndpoints
                     approvals.MarkReady(p, label, user);
                     done = "Đã trình ký; dự thảo chờ lãnh đạo phê duyệt.";
                     break;
+                case "reopen":
+                    approvals.Reopen(approvals.Subject(p, label), user, form["reason"].ToString());
+                    done = "Đã mở lại kỳ báo cáo để lập báo cáo thay thế; khi rà soát xong, trình lãnh đạo phê duyệt.";
+                    break;
                 default:
                     if (user.Role == UserRoles.Signer && !services.GetRequiredService<ReviewLogin>().Confirm(user, form["password"].ToString(), context.Connection.RemoteIpAddress?.ToString()))
                         return Content(ReviewPages.Message("Không phê duyệt được", "Mật khẩu nhập lại không đúng; báo cáo chưa được phê duyệt.", user, Tokens(context)), StatusCodes.Status401Unauthorized);
@@ -217,12 +222,13 @@ public static class ReviewEndpoints
     /// <summary>Why the action was refused, in the user's words; the workflow's own sentence goes under it.</summary>
     private static string Refusal(UserRow user, string action, string? state)
     {
-        if (state == ApprovalStates.Approved) return "Báo cáo đã được phê duyệt, kỳ báo cáo đã khóa; không thay đổi được nữa.";
+        if (state == ApprovalStates.Approved && action != "reopen") return "Báo cáo đã được phê duyệt, kỳ báo cáo đã khóa; không thay đổi được nữa.";
         var what = action switch
         {
             "return" => "trả lại báo cáo của bộ phận",
             "edit" => "sửa nội dung báo cáo",
             "ready" => "trình ký",
+            "reopen" => "lập báo cáo thay thế",
             _ => "phê duyệt và ký số",
         };
         return $"Tài khoản {user.UserName} ({ReviewPages.RoleName(user.Role)}) không được {what}.";

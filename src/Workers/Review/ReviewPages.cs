@@ -53,11 +53,13 @@ public static class ReviewPages
         "section_edited" => "Sửa nội dung",
         "marked_ready" => "Trình ký",
         "approved" => "Phê duyệt, ký số",
+        "reopened" => "Mở lại để lập báo cáo thay thế",
         _ when action.EndsWith("_refused", StringComparison.Ordinal) => "Bị từ chối: " + ActionName(action[..^"_refused".Length]),
         "return" => "trả lại bộ phận",
         "edit" => "sửa nội dung",
         "ready" => "trình ký",
         "approve" => "phê duyệt",
+        "reopen" => "lập báo cáo thay thế",
         _ => action,
     };
 
@@ -118,6 +120,8 @@ public static class ReviewPages
         body.Append($"<p>Dữ liệu chốt ngày {Day(view.Period.CutOff)}; gửi cấp trên lúc <b id=\"send-at\">{Local(view.SendAt)}</b>");
         if (!locked && now >= view.SendAt) body.Append(" — <span class=\"failed\" id=\"overdue\">đã quá giờ gửi, báo cáo đang chờ phê duyệt</span>");
         body.Append("</p>");
+        if (view.Row?.Replacing == true)
+            body.Append($"<p class=\"notice\" id=\"replacing\">Đang lập báo cáo thay thế Báo cáo số {E(view.Number)}: khi được phê duyệt, báo cáo mới được cấp số mới, ghi rõ thay thế báo cáo cũ, và gửi lại cấp trên.</p>");
         if (view.Row?.ReadyBy is { } readyBy) body.Append($"<p>Trình ký: {E(readyBy)} lúc {Local(view.Row.ReadyAt)}</p>");
         if (view.Row?.ApprovedBy is { } approvedBy) body.Append($"<p id=\"approved-by\">Phê duyệt: {E(approvedBy)} lúc {Local(view.Row.ApprovedAt)}; số {E(view.Number)}</p>");
         foreach (var d in view.Deliveries)
@@ -176,6 +180,10 @@ public static class ReviewPages
             body.Append("</div>");
             if (view.State == ApprovalStates.Draft)
                 body.Append($"""<form class="panel" method="post" action="{E(path)}/ready">{PortalPages.Token(token)}<p>Khi đã rà soát xong, trình lãnh đạo ký duyệt.</p><button type="submit" id="ready">Trình ký</button></form>""");
+        }
+        else if (user.Role == UserRoles.Office && view.IsIssued)
+        {
+            body.Append($"""<form class="panel" id="reopen-form" method="post" action="{E(path)}/reopen">{PortalPages.Token(token)}<h3>Báo cáo thay thế</h3><p>Báo cáo đã phát hành không sửa được. Nếu cần đính chính (có cập nhật sau khi phê duyệt, phát hiện sai sót), Văn phòng lập báo cáo thay thế: kỳ báo cáo được mở lại để rà soát, lãnh đạo phê duyệt thì báo cáo mới được cấp số mới, ghi rõ thay thế Báo cáo số {E(view.Number)}.</p><p><label for="reopen-reason">Lý do thay thế</label><textarea id="reopen-reason" name="reason" maxlength="{ApprovalSections.MaxLength}" required></textarea></p><button type="submit" id="reopen">Lập báo cáo thay thế</button></form>""");
         }
         else if (user.Role == UserRoles.Signer && !locked)
         {

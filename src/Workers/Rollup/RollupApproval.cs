@@ -22,7 +22,7 @@ public sealed class RollupApproval(RollupSetupSource source, RollupProducer prod
             day => PdfReportRenderer.Render(producer.Issuable(period, new RenderOptions(day)).Document, new PdfRenderSettings { Draft = true }),
             // The body signs with the hub's certificates (Hub:Signing); nothing is typed at signing one level up.
             _ => new Signing.SigningLease(signing.For(null), owned: false),
-            async (signers, ct) => (await delivery.IssueAsync(rollupPeriod, correction: false, ct, signers)).Number,
-            ct => delivery.DeliverAsync(period, resend: false, ct));
+            async (signers, correction, ct) => (await delivery.IssueAsync(rollupPeriod, correction, ct, signers)).Number,
+            (resend, ct) => delivery.DeliverAsync(period, resend, ct));
     }
 }

@@ -29,6 +29,12 @@ public sealed class ApprovalWorkflowTests
         { "approved", ApprovalAction.Approve, "signer", false, "approved" },
         { "approved", ApprovalAction.ReturnDepartment, "office", false, "approved" },
         { "approved", ApprovalAction.EditSection, "office", false, "approved" },
+        // A replacement: only the office reopens, and only an approved report; it is a draft again.
+        { "approved", ApprovalAction.Reopen, "office", true, "draft" },
+        { "approved", ApprovalAction.Reopen, "signer", false, "approved" },
+        { "approved", ApprovalAction.Reopen, "operator", false, "approved" },
+        { "draft", ApprovalAction.Reopen, "office", false, "draft" },
+        { "ready", ApprovalAction.Reopen, "office", false, "ready" },
     };
 
     [Theory]

@@ -120,9 +120,20 @@ public sealed class ApprovalCliTests : IDisposable
         Assert.True(edit.ExitCode == 2, edit.ToString());
         Assert.Contains("approved and the period locked", edit.Stderr, StringComparison.Ordinal);
 
-        // The replacement path: a new number that names the one it replaces.
+        // The replacement path: not unseen by `deliver --correction`, but reopened by the office and approved by the signer,
+        // then a new number that names the one it replaces, with the late update in it, sent again.
         var correction = await Run(null, "deliver", "--plan", PlanId, "--period", Period, "--correction");
-        Assert.True(correction.ExitCode == 0, correction.ToString());
+        Assert.True(correction.ExitCode == 2, correction.ToString());
+        Assert.Contains("--reopen", correction.Stderr, StringComparison.Ordinal);
+        Assert.Equal(issued.Id, register.Current(PlanId, Period)!.Id);
+        var signerReopens = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--reopen", "--comment", "Cập nhật sau phê duyệt", "--user", ApprovalSetup.Signer);
+        Assert.True(signerReopens.ExitCode == 2, signerReopens.ToString());
+        var reopen = await Run(ApprovalSetup.Password, "review", "--plan", PlanId, "--period", Period, "--reopen", "--comment", "Trung tâm gửi số liệu sau phê duyệt", "--user", ApprovalSetup.Office);
+        Assert.True(reopen.ExitCode == 0, reopen.ToString());
+        Assert.Equal("draft", (string)(await Draft())["state"]!);
+        var reapproved = await Run(ApprovalSetup.Password, "approve", "--plan", PlanId, "--period", Period, "--user", ApprovalSetup.Signer);
+        Assert.True(reapproved.ExitCode == 0, reapproved.ToString());
+        Assert.Contains("issued 02/BC-UBND, sent now", reapproved.Stdout, StringComparison.Ordinal);
         var replacement = register.Current(PlanId, Period)!;
         Assert.Equal(("02/BC-UBND", issued.Id), (replacement.Number, replacement.ReplacesId!.Value));
         await File.WriteAllBytesAsync(pdf, replacement.Pdf!);
@@ -136,6 +147,7 @@ public sealed class ApprovalCliTests : IDisposable
                 // The hub had no draft kept (the CLI ran no cut-off): the office's first allowed action compiles it.
                 (ApprovalSetup.Signer, "return_refused"), ("hub", "draft_compiled"), (ApprovalSetup.Office, "department_returned"),
                 (ApprovalSetup.Signer, "approved"), (ApprovalSetup.Signer, "approve_repeated"), (ApprovalSetup.Office, "edit_refused"),
+                (ApprovalSetup.Signer, "reopen_refused"), (ApprovalSetup.Office, "reopened"), (ApprovalSetup.Signer, "approved"),
             ],
             new AuditLog(connection).For($"{PlanId}/{Period}").Select(a => (a.Actor, a.Action)));
     }

@@ -133,6 +133,34 @@ public sealed class ReviewPageTests(ReviewHub hub, ITestOutputHelper output) : I
         Assert.Contains((ApprovalSetup.Office, "section_edited"), actions);
         Assert.Contains((ApprovalSetup.Office, "marked_ready"), actions);
         Assert.Contains((ApprovalSetup.Signer, "approved"), actions);
+
+        // A replacement from the page: the office reopens it with its reason, the signer approves: a new number naming the
+        // old one, sent again.
+        var path = $"review/{Plan}/{period}";
+        using (var office = hub.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await office.LoginAsync("review", ApprovalSetup.Office, ApprovalSetup.Password, null)).Status);
+            var approvedPage = await office.GetAsync(path);
+            Assert.Contains("id=\"reopen\"", approvedPage.Html, StringComparison.Ordinal);
+            var reopened = await office.PostAsync($"{path}/reopen", [new("__RequestVerificationToken", PortalClient.Token(approvedPage.Html)), new("reason", "Trung tâm gửi số liệu sau khi phê duyệt")]);
+            Assert.True(reopened.Status == HttpStatusCode.SeeOther, reopened.Html);
+            var draftAgain = await office.GetAsync(path);
+            Assert.Contains("data-state=\"draft\"", draftAgain.Html, StringComparison.Ordinal);
+            Assert.Contains("id=\"replacing\"", draftAgain.Html, StringComparison.Ordinal);
+        }
+        using (var signer = hub.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await signer.LoginAsync("review", ApprovalSetup.Signer, ApprovalSetup.Password, null)).Status);
+            var page2 = await signer.GetAsync(path);
+            var approvedAgain = await signer.PostAsync($"{path}/approve", [new("__RequestVerificationToken", PortalClient.Token(page2.Html)), new("password", ApprovalSetup.Password)]);
+            Assert.True(approvedAgain.Status == HttpStatusCode.SeeOther, approvedAgain.Html);
+        }
+        var next = $"{int.Parse(number[..2], System.Globalization.CultureInfo.InvariantCulture) + 1:00}/BC-UBND";
+        var replacement = await EventuallyMailAsync(m => (m.Subject ?? "").EndsWith($"(Số {next})", StringComparison.Ordinal), "the replacement sent");
+        var replacementPdf = Path.Combine(hub.Folder, "replacement.pdf");
+        await using (var file = File.Create(replacementPdf))
+            await replacement.Attachments.OfType<MimePart>().Single(a => a.FileName!.EndsWith(".pdf", StringComparison.Ordinal)).Content!.DecodeToAsync(file);
+        Assert.Contains($"thay thế Báo cáo số {number}", (await PdfTools.RunAsync("pdftotext", replacementPdf, "-")).Output.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
 
     [Fact]
