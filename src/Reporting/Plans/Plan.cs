@@ -371,12 +371,15 @@ public static class LateNoticeRecipients
         : $"expected \"{HigherLevel}\" (the plan's higherLevel.email) or an email address such as vanphong@so-khcn.example, got \"{value}\"";
 
     /// <summary>Whom the plan tells, each address once (case-insensitive), in the plan's order; the name is the higher level's when it is its address.</summary>
-    public static IReadOnlyList<(string? Name, string Email)> For(Plan plan) =>
-        (plan.Delivery?.LateNotice ?? [])
-            .Select(v => v == HigherLevel ? plan.HigherLevel.Email : v.Trim())
+    public static IReadOnlyList<(string? Name, string Email)> For(Plan plan) => For(plan.Delivery, plan.HigherLevel);
+
+    /// <summary>The same for any sender's delivery settings (a plan's, or a higher body's) and the level above it.</summary>
+    public static IReadOnlyList<(string? Name, string Email)> For(DeliverySettings? delivery, HigherLevel higher) =>
+        (delivery?.LateNotice ?? [])
+            .Select(v => v == HigherLevel ? higher.Email : v.Trim())
             .Where(IsAddress)
             .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(e => (string.Equals(e, plan.HigherLevel.Email, StringComparison.OrdinalIgnoreCase) ? plan.HigherLevel.Name : (string?)null, e))
+            .Select(e => (string.Equals(e, higher.Email, StringComparison.OrdinalIgnoreCase) ? higher.Name : (string?)null, e))
             .ToList();
 
     private static bool IsAddress(string value)

@@ -131,6 +131,10 @@ public static partial class HigherBodyLoader
         for (var i = 0; i < body.Channels.Count; i++)
             if (body.Channels[i] is not ("email" or "forward"))
                 Error($"$.delivery.channels[{i}]", $"unknown channel \"{body.Channels[i]}\"; expected email or forward");
+        // As in a plan: "higherLevel" (the body's higherLevel.email) or an address; used only while a roll-up awaits approval.
+        var lateNotice = body.Delivery?.LateNotice ?? [];
+        for (var i = 0; i < lateNotice.Count; i++)
+            if (LateNoticeRecipients.Problem(lateNotice[i] ?? "null") is { } notice) Error($"$.delivery.lateNotice[{i}]", notice);
         return (problems.Count == 0 ? body : null, problems);
     }
 

@@ -16,6 +16,8 @@ public static class DashboardHtml
         ("/deliveries", "Sổ gửi báo cáo"),
         ("/rejections", "Cập nhật bị từ chối"),
         ("/errors", "Hàng đợi lỗi (Error queue)"),
+        // The office's and the signer's pages, behind their own login (users add), not the operator's.
+        ("/review", "Rà soát, phê duyệt"),
     ];
 
     /// <summary>HTML-encodes a value; null shows as a dash.</summary>

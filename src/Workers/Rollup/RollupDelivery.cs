@@ -27,6 +27,7 @@ public sealed class RollupDelivery(
     SigningSetup signing,
     HubDatabase database,
     DeliveryLoop loop,
+    Approval.LateNotices lateNotices,
     IOptions<HubOptions> options,
     TimeProvider clock,
     ILoggerFactory loggers)
@@ -39,12 +40,17 @@ public sealed class RollupDelivery(
     /// <summary>"/BC-SKHCN": the body's document code after the number.</summary>
     public static string Suffix(HigherBody body) => "/" + body.DocumentCode;
 
-    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken, bool correction = false)
+    /// <summary>As a commune's: a roll-up held for approval once its send time has come is late, and whoever the body's delivery.lateNotice lists is told, once.</summary>
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var body = setup.Body;
         var rollupPeriod = setup.FindPeriod(period) ?? throw new ArgumentException($"period {period} is not in {body.Id}'s calendar", nameof(period));
-        return loop.DeliverAsync(new DeliveryRequest(body.Id, period, setup.SendAt(rollupPeriod), body.Channels, body.HigherLevel.Email,
+        var sendAt = setup.SendAt(rollupPeriod);
+        var outcomes = await loop.DeliverAsync(new DeliveryRequest(body.Id, period, sendAt, body.Channels, body.HigherLevel.Email,
             (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct), RequiresApproval: body.RequiresApproval), resend, correction, cancellationToken);
+        if (outcomes.Any(o => o.Status == DeliveryLedger.AwaitingApproval) && clock.GetUtcNow() >= sendAt)
+            await lateNotices.SendAsync(body, rollupPeriod, sendAt, cancellationToken);
+        return outcomes;
     }
 
     /// <summary>The roll-up issued (numbered, signed, stored) or found in the register, as the loop sends it.</summary>

@@ -264,6 +264,10 @@ public sealed class RollupIssueTests : IDisposable
         var file = Path.Combine(seeds, "higher", $"{Body}.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         json["approval"] = "required";
+        // And the level above is told when the roll-up is late for it.
+        var deliverySettings = json["delivery"]?.AsObject() ?? [];
+        deliverySettings["lateNotice"] = new System.Text.Json.Nodes.JsonArray("higherLevel");
+        json["delivery"] = deliverySettings.DeepClone();
         File.WriteAllText(file, json.ToJsonString(PlanJson.Indented));
         var services = Services(seeds: seeds);
         StoreBinhChuongQ1(services);
@@ -303,6 +307,14 @@ public sealed class RollupIssueTests : IDisposable
         Assert.All(held, o => Assert.Equal("awaiting_approval", o.Status));
         Assert.Empty(services.GetRequiredService<OutgoingRegister>().All(Body));
         Assert.False(File.Exists(Outbox($"{Body}_2026-Q1.eml")));
+        // The level above hears once that it will be late, in formal Vietnamese without codes; a second deliver tells nobody again.
+        await services.GetRequiredService<RollupDelivery>().DeliverAsync("2026-Q1", resend: false, CancellationToken.None);
+        var late = Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "outbox"), $"late-notice_{Body}_2026-Q1_*.eml"));
+        var lateNotice = await MimeMessage.LoadAsync(late);
+        Assert.Equal(setup.Body.HigherLevel.Email, lateNotice.To.Mailboxes.Single().Address);
+        Assert.StartsWith("Thông báo chậm gửi Báo cáo tổng hợp kết quả thực hiện chuyển đổi số quý I năm 2026", lateNotice.Subject, StringComparison.Ordinal);
+        Assert.Contains("đang chờ lãnh đạo phê duyệt", lateNotice.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("2026-Q1", lateNotice.TextBody, StringComparison.Ordinal);
 
         // The office may not approve; the body's signer does: the number, both signatures, sent once on both channels.
         await Assert.ThrowsAsync<ChuyenDoiSo.Workers.Approval.ApprovalRefusedException>(() => approvals.ApproveAsync(subject, User("vanphong.skhcn"), CancellationToken.None));
