@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ChuyenDoiSo.Reporting.Ingest;
 using ChuyenDoiSo.Reporting.Plans;
 using ChuyenDoiSo.Reporting.Rollup;
@@ -24,7 +25,8 @@ public static class HubServices
         var options = HubOptionsReader.Read(builder.Configuration);
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HubOptions>, HubOptionsValidator>();
         builder.Services.AddOptions<HubOptions>().Bind(builder.Configuration.GetSection(HubOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        // The system clock unless one was given before (a test's fake clock: session expiry, throttling).
+        builder.Services.TryAddSingleton(TimeProvider.System);
         // The plans are refreshable while the hub runs (PlanReloader): services read PlanRegistry.Current; a PlanCatalog
         // resolved directly is the snapshot of that moment.
         builder.Services.AddSingleton(_ => new PlanRegistry(options.ResolveSeeds()));
