@@ -15,11 +15,15 @@ public sealed record AuditRow
     public string? RemoteAddress { get; init; }
 }
 
-/// <summary>The audit_log table: who did what to whom, when and from where; the instant comes from the caller.</summary>
+/// <summary>
+/// The audit_log table, the hub's one audit log: who did what to whom, when and from where (users, logins to the portal
+/// and the review pages, reviews and approvals, the dashboard's re-drive and discard); the instant comes from the caller.
+/// </summary>
 public sealed class AuditLog(SqliteConnection connection)
 {
-    public void Record(DateTimeOffset at, string actor, string action, string target, string? detail, string? remoteAddress = null, SqliteTransaction? transaction = null) =>
-        connection.Execute(Sql.Insert, new { at = DateTimeOffsetHandler.Format(at), actor, action, target, detail, remoteAddress }, transaction);
+    /// <summary>Writes one row; returns its id (rows are in the order they were written).</summary>
+    public long Record(DateTimeOffset at, string actor, string action, string target, string? detail, string? remoteAddress = null, SqliteTransaction? transaction = null) =>
+        connection.ExecuteScalar<long>(Sql.Insert, new { at = DateTimeOffsetHandler.Format(at), actor, action, target, detail, remoteAddress }, transaction);
 
     public IReadOnlyList<AuditRow> For(string target) => connection.Query<AuditRow>(Sql.ForTarget, new { target }).AsList();
 
@@ -27,6 +31,7 @@ public sealed class AuditLog(SqliteConnection connection)
     {
         public const string Insert = """
             INSERT INTO audit_log (at, actor, action, target, detail, remote_address) VALUES (@at, @actor, @action, @target, @detail, @remoteAddress)
+            RETURNING id
             """;
 
         public const string ForTarget = """

@@ -51,8 +51,11 @@ public sealed class OperationsQueries(SqliteConnection connection)
 
     public IReadOnlyList<RejectionRow> RecentRejections(int limit) => connection.Query<RejectionRow>(Sql.RecentRejections, new { limit }).AsList();
 
+    /// <summary>A re-drive or discard in the one audit log, its message count and detail as JSON in detail.</summary>
     public long RecordAction(DateTimeOffset at, string @operator, string? remoteAddress, string action, string target, long messages, string? detail) =>
-        connection.ExecuteScalar<long>(Sql.InsertAction, new { at = DateTimeOffsetHandler.Format(at), @operator, remoteAddress, action, target, messages, detail });
+        action is "redrive" or "discard"
+            ? new AuditLog(connection).Record(at, @operator, action, target, System.Text.Json.JsonSerializer.Serialize(new { messages, detail }), remoteAddress)
+            : throw new ArgumentOutOfRangeException(nameof(action), action, "expected redrive or discard");
 
     public IReadOnlyList<OperatorActionRow> RecentActions(int limit) => connection.Query<OperatorActionRow>(Sql.RecentActions, new { limit }).AsList();
 
@@ -74,15 +77,11 @@ public sealed class OperationsQueries(SqliteConnection connection)
             ORDER BY received_at DESC, id DESC
             LIMIT @limit
             """;
-        public const string InsertAction = """
-            INSERT INTO operator_actions (at, operator, remote_address, action, target, messages, detail)
-            VALUES (@at, @operator, @remoteAddress, @action, @target, @messages, @detail)
-            RETURNING id
-            """;
         public const string RecentActions = """
-            SELECT id AS Id, at AS At, operator AS Operator, remote_address AS RemoteAddress, action AS Action,
-                   target AS Target, messages AS Messages, detail AS Detail
-            FROM operator_actions
+            SELECT id AS Id, at AS At, actor AS Operator, remote_address AS RemoteAddress, action AS Action,
+                   target AS Target, CAST(json_extract(detail, '$.messages') AS INTEGER) AS Messages, json_extract(detail, '$.detail') AS Detail
+            FROM audit_log
+            WHERE action IN ('redrive', 'discard')
             ORDER BY id DESC
             LIMIT @limit
             """;

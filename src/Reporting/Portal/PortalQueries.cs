@@ -60,17 +60,13 @@ public sealed class PortalQueries(SqliteConnection connection)
     public int Rotate(string planId, string department, DateTimeOffset at) =>
         connection.ExecuteScalar<int>(Sql.Rotate, new { planId, department, at = DateTimeOffsetHandler.Format(at) });
 
+    /// <summary>A portal login in the one audit log: action portal_login_&lt;outcome&gt; (success, failure, lockout, locked) on target "portal".</summary>
     public void RecordLogin(DateTimeOffset at, string userName, string? remoteAddress, string outcome) =>
-        connection.Execute(Sql.RecordLogin, new
-        {
-            at = DateTimeOffsetHandler.Format(at),
-            userName = userName.Length > MaxUserNameChars ? userName[..MaxUserNameChars] : userName,
-            remoteAddress,
-            outcome,
-        });
+        new Operations.AuditLog(connection).Record(at, userName.Length > MaxUserNameChars ? userName[..MaxUserNameChars] : userName,
+            LoginAction + outcome, LoginTarget, null, remoteAddress);
 
-    public IReadOnlyList<(string UserName, string Outcome)> RecentLogins(int limit) =>
-        connection.Query<(string, string)>(Sql.RecentLogins, new { limit }).AsList();
+    public const string LoginTarget = "portal";
+    public const string LoginAction = "portal_login_";
 
     private static class Sql
     {
@@ -116,7 +112,5 @@ public sealed class PortalQueries(SqliteConnection connection)
             ON CONFLICT (plan_id, department) DO UPDATE SET generation = generation + 1, rotated_at = excluded.rotated_at
             RETURNING generation
             """;
-        public const string RecordLogin = "INSERT INTO portal_logins (at, user_name, remote_address, outcome) VALUES (@at, @userName, @remoteAddress, @outcome)";
-        public const string RecentLogins = "SELECT user_name, outcome FROM portal_logins ORDER BY id DESC LIMIT @limit";
     }
 }

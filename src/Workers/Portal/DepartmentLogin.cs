@@ -19,7 +19,7 @@ public sealed record LoginOutcome(DepartmentIdentity? Identity, bool Locked, Tim
 /// The department's one identity (issue 12): the user name and password `accounts --format json` prints, i.e.
 /// <see cref="BrokerAccounts.UserName"/> and <see cref="BrokerAccounts.PasswordFor"/> from Hub:RabbitMq:AccountSecret and
 /// the department's generation in hub.db. Throttled by <see cref="LoginThrottle"/>, compared in constant time, and every
-/// success, failure and lockout recorded in portal_logins.
+/// success, failure and lockout recorded in the audit log (portal_login_&lt;outcome&gt;, target "portal").
 /// </summary>
 public sealed class DepartmentLogin(PlanRegistry registry, HubDatabase database, LoginThrottle throttle, IConfiguration configuration, TimeProvider clock, ILogger<DepartmentLogin> logger)
 {

@@ -1,4 +1,5 @@
 using ChuyenDoiSo.Reporting.Compile;
+using ChuyenDoiSo.Reporting.Operations;
 using ChuyenDoiSo.Reporting.Storage;
 using Dapper;
 
@@ -48,5 +49,28 @@ public sealed class MigrationTests : IDisposable
         var firsts = queries.FirstReceipts("p", "2026-01").OrderBy(r => r.Department).Select(r => (r.Department, r.FirstReceivedDate)).ToList();
         Assert.Equal([("A", new DateOnly(2026, 1, 10)), ("B", new DateOnly(2026, 1, 13))], firsts);
         Assert.Equal(0L, upgraded.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('submission_indicators', 'submission_tasks', 'submission_statistics')"));
+    }
+
+    [Fact]
+    public void OneAuditLog_movesPortalLoginsAndOperatorActionsIntoAuditLog_inOrder_andDropsTheirTables()
+    {
+        using var before = new TestDatabase(through: 16);
+        using (var connection = before.Open())
+            connection.Execute("""
+                INSERT INTO audit_log (at, actor, action, target, detail) VALUES ('2026-11-01T01:00:00.0000000Z', 'cli:root', 'user_added', 'vanphong', 'office');
+                INSERT INTO portal_logins (at, user_name, remote_address, outcome) VALUES ('2026-11-01T02:00:00.0000000Z', 'p.KT', '10.0.0.5', 'failure');
+                INSERT INTO operator_actions (at, operator, remote_address, action, target, messages, detail)
+                VALUES ('2026-11-01T03:00:00.0000000Z', 'ops', '10.0.0.9', 'redrive', 'group:abc', 4, 'cause');
+                INSERT INTO portal_logins (at, user_name, remote_address, outcome) VALUES ('2026-11-01T04:00:00.0000000Z', 'p.KT', '10.0.0.5', 'success');
+                """);
+        before.Database.Migrate();
+
+        using var migrated = before.Open();
+        Assert.Equal(
+            [("cli:root", "user_added", "vanphong", null), ("p.KT", "portal_login_failure", "portal", "10.0.0.5"), ("ops", "redrive", "group:abc", "10.0.0.9"), ("p.KT", "portal_login_success", "portal", "10.0.0.5")],
+            migrated.Query<(string, string, string, string?)>("SELECT actor, action, target, remote_address FROM audit_log ORDER BY id"));
+        var action = Assert.Single(new OperationsQueries(migrated).RecentActions(10));
+        Assert.Equal(("ops", 4L, "cause"), (action.Operator, action.Messages, action.Detail));
+        Assert.Equal(0L, migrated.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('portal_logins', 'operator_actions')"));
     }
 }

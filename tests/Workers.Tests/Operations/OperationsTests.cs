@@ -115,7 +115,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         Assert.Equal(HttpStatusCode.SeeOther, allowed.StatusCode);
         Assert.StartsWith("/errors?done=", allowed.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal([("vanhanh", "discard", "group:000000000000", 0L)],
-            Query<(string, string, string, long)>("SELECT operator, action, target, messages FROM operator_actions"));
+            Query<(string, string, string, long)>("SELECT actor, action, target, json_extract(detail, '$.messages') FROM audit_log WHERE action IN ('redrive', 'discard') ORDER BY id"));
         Assert.False(hub.HasExited);
     }
 
@@ -166,7 +166,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         // Stored in the name the broker validated when the department sent it, not the hub's that re-drove it.
         Assert.Equal([Ttpvhcc], Query<string>("SELECT transport_user FROM submissions WHERE message_id = @id", new { id = failing.ToString() }));
         Assert.Equal(0u, (await QueueAsync(ErrorQueue))!.Value.Ready);
-        Assert.Equal([(OperatorUser, "redrive", $"message:{failing}", 1L)], Query<(string, string, string, long)>("SELECT operator, action, target, messages FROM operator_actions"));
+        Assert.Equal([(OperatorUser, "redrive", $"message:{failing}", 1L)], Query<(string, string, string, long)>("SELECT actor, action, target, json_extract(detail, '$.messages') FROM audit_log WHERE action IN ('redrive', 'discard') ORDER BY id"));
         await chromium.NavigateAsync(new Uri(BaseUri, "errors").ToString());
         Assert.Contains($"message:{failing}", await chromium.TextAsync("#audit"), StringComparison.Ordinal);
         Assert.Contains("Không có tin nhắn lỗi", await chromium.TextAsync("main"), StringComparison.Ordinal);
@@ -194,7 +194,7 @@ public sealed class OperationsTests(RabbitMqBroker broker, ITestOutputHelper out
         Assert.Equal(ids.Skip(1).Select(id => id.ToString()).Order(StringComparer.Ordinal), Query<string>("SELECT message_id FROM submissions ORDER BY message_id"));
         Assert.Equal(0u, (await QueueAsync(ErrorQueue))!.Value.Ready);
         Assert.Equal([("discard", $"message:{ids[0]}", 1L), ("redrive", $"group:{group}", 2L)],
-            Query<(string, string, long)>("SELECT action, target, messages FROM operator_actions ORDER BY id"));
+            Query<(string, string, long)>("SELECT action, target, json_extract(detail, '$.messages') FROM audit_log WHERE action IN ('redrive', 'discard') ORDER BY id"));
     }
 
     [Fact]

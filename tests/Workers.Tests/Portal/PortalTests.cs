@@ -188,10 +188,10 @@ public sealed class PortalTests(PortalHub hub, ITestOutputHelper output) : IClas
         Assert.Equal((HttpStatusCode)429, sixth.Status);
         Assert.Contains("tạm khóa", sixth.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync($"portal/{Plan}/2026-FY")).Status);
-        Assert.Equal(4L, Scalar($"SELECT COUNT(*) FROM portal_logins WHERE user_name = '{User("KT")}' AND outcome = 'failure'"));
-        Assert.Equal(1L, Scalar($"SELECT COUNT(*) FROM portal_logins WHERE user_name = '{User("KT")}' AND outcome = 'lockout'"));
-        Assert.Equal(1L, Scalar($"SELECT COUNT(*) FROM portal_logins WHERE user_name = '{User("KT")}' AND outcome = 'locked'"));
-        Assert.Equal(0L, Scalar($"SELECT COUNT(*) FROM portal_logins WHERE user_name = '{User("KT")}' AND outcome = 'success'"));
+        Assert.Equal(4L, Scalar($"SELECT COUNT(*) FROM audit_log WHERE target = 'portal' AND actor = '{User("KT")}' AND action = 'portal_login_failure'"));
+        Assert.Equal(1L, Scalar($"SELECT COUNT(*) FROM audit_log WHERE target = 'portal' AND actor = '{User("KT")}' AND action = 'portal_login_lockout'"));
+        Assert.Equal(1L, Scalar($"SELECT COUNT(*) FROM audit_log WHERE target = 'portal' AND actor = '{User("KT")}' AND action = 'portal_login_locked'"));
+        Assert.Equal(0L, Scalar($"SELECT COUNT(*) FROM audit_log WHERE target = 'portal' AND actor = '{User("KT")}' AND action = 'portal_login_success'"));
     }
 
     [Fact]
