@@ -53,10 +53,11 @@ public static class ApprovalCommands
                 Console.WriteLine(JsonSerializer.Serialize(drafts, PlanJson.Indented));
                 return 0;
             }
-            Console.Write(CliSupport.Table(["plan", "period", "state", "send at (local)", "warnings", "returned", "approved by", "number", "late updates"],
+            Console.Write(CliSupport.Table(["plan", "period", "state", "send at (local)", "warnings", "returned", "approved by", "number", "late updates", "to decide"],
                 drafts.Select(d => (IReadOnlyList<string>)[d.Plan, d.Period, d.State, Local(d.SendAt), d.Warnings.Count.ToString(CultureInfo.InvariantCulture),
                     string.Join(", ", d.Returned.Where(r => r.StillReturned).Select(r => r.Department)),
-                    d.ApprovedBy is null ? "" : $"{d.ApprovedBy} {Local(d.ApprovedAt!.Value)}", d.Number ?? "", string.Join(", ", d.LateUpdates.Select(l => l.Department))])));
+                    d.ApprovedBy is null ? "" : $"{d.ApprovedBy} {Local(d.ApprovedAt!.Value)}", d.Number ?? "", string.Join(", ", d.LateUpdates.Select(l => l.Department)),
+                    d.Findings.Count.ToString(CultureInfo.InvariantCulture)])));
             return 0;
         });
         return command;
@@ -159,7 +160,8 @@ public static class ApprovalCommands
     public sealed record DraftStanding(
         string Plan, string Period, string State, DateTimeOffset? DraftCompiledAt, DateTimeOffset SendAt, IReadOnlyList<string> Deliveries,
         IReadOnlyList<ReportWarning> Warnings, IReadOnlyList<DraftIndicator> Indicators, IReadOnlyList<DraftReturn> Returned, IReadOnlyList<DraftEdit> Edits,
-        string? ReadyBy, DateTimeOffset? ReadyAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? Number, IReadOnlyList<DraftLateUpdate> LateUpdates);
+        string? ReadyBy, DateTimeOffset? ReadyAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? Number, IReadOnlyList<DraftLateUpdate> LateUpdates,
+        IReadOnlyList<ReviewFinding> Findings);
 
     public sealed record DraftIndicator(string Code, decimal? Value);
 
@@ -196,7 +198,9 @@ public static class ApprovalCommands
                 store.Edits(plan.Id, period.Period).Select(e => new DraftEdit(e.Section, e.Text, e.EditedBy, e.EditedAt)).ToList(),
                 row?.ReadyBy, row?.ReadyAt, row?.ApprovedBy, row?.ApprovedAt,
                 register.Current(plan.Id, period.Period)?.Number,
-                receipts.Where(r => ApprovalWorkflow.IsLate(row?.ApprovedAt, r.ReceivedAt)).Select(r => new DraftLateUpdate(r.Department, r.ReceivedAt)).ToList());
+                receipts.Where(r => ApprovalWorkflow.IsLate(row?.ApprovedAt, r.ReceivedAt)).Select(r => new DraftLateUpdate(r.Department, r.ReceivedAt)).ToList(),
+                // What the review page lists for a decision (Vietnamese, as the office reads it).
+                ReviewFindings.For(report, store.Returns(plan.Id, period.Period), latest));
         }
     }
 
@@ -273,7 +277,7 @@ public static class ApprovalCommands
             var row = rows.GetValueOrDefault(period.Period);
             yield return new DraftStanding(setup.Body.Id, period.Period, row?.State ?? ApprovalStates.Draft, row?.DraftCompiledAt, setup.SendAt(period),
                 ledger.Where(r => r.Period == period.Period).Select(r => $"{r.Channel}: {r.Status}").ToList(), [], [], [], [],
-                row?.ReadyBy, row?.ReadyAt, row?.ApprovedBy, row?.ApprovedAt, register.Current(setup.Body.Id, period.Period)?.Number, []);
+                row?.ReadyBy, row?.ReadyAt, row?.ApprovedBy, row?.ApprovedAt, register.Current(setup.Body.Id, period.Period)?.Number, [], []);
         }
     }
 

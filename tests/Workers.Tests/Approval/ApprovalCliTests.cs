@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChuyenDoiSo.Reporting.Approval;
 using ChuyenDoiSo.Reporting.Operations;
 using ChuyenDoiSo.Reporting.Register;
 using ChuyenDoiSo.Reporting.Storage;
@@ -85,11 +86,16 @@ public sealed class ApprovalCliTests : IDisposable
         Assert.Equal(("draft", 40m), ((string)draft["state"]!, Value(draft, "1")));
         var back = draft["returned"]!.AsArray().Single()!;
         Assert.Equal(("TTPVHCC", comment, ApprovalSetup.Office, true), ((string)back["department"]!, (string)back["comment"]!, (string)back["by"]!, (bool)back["stillReturned"]!));
+        // What the review page lists for a decision is in `drafts` too: the centre sent back, not corrected yet.
+        var returnedFinding = draft["findings"]!.AsArray().Single(f => (string?)f!["kind"] == FindingKinds.DepartmentReturned)!;
+        Assert.Equal("TTPVHCC", (string?)returnedFinding["department"]);
+        Assert.Contains(comment, (string?)returnedFinding["text"], StringComparison.Ordinal);
 
         // Its correction: no longer returned, and the draft has the new value.
         await Ingest("TTPVHCC", "1", 82);
         draft = await Draft();
         Assert.False((bool)draft["returned"]![0]!["stillReturned"]!);
+        Assert.DoesNotContain(draft["findings"]!.AsArray(), f => (string?)f!["kind"] == FindingKinds.DepartmentReturned);
         Assert.Equal(82m, Value(draft, "1"));
 
         // The signer approves: past the send time, so issued and sent at once; a second approval issues and sends nothing.
