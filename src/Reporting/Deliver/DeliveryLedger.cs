@@ -76,6 +76,13 @@ public sealed class DeliveryLedger(HubDatabase database)
         return connection.Query<DeliveryRow>(Sql.All).AsList();
     }
 
+    /// <summary>One plan's (or body's) rows, or one period's of it: the unique key's index answers it.</summary>
+    public IReadOnlyList<DeliveryRow> For(string planId, string? period = null)
+    {
+        using var connection = database.Open();
+        return connection.Query<DeliveryRow>(Sql.ForPlan, new { planId, period }).AsList();
+    }
+
     /// <summary>Deliveries left open by a crash (sending) or waiting for another try (pending).</summary>
     public IReadOnlyList<DeliveryRow> Unfinished()
     {
@@ -131,6 +138,7 @@ public sealed class DeliveryLedger(HubDatabase database)
         public const string MarkSent = "UPDATE deliveries SET status = 'sent', sent_at = @sentAt, last_error = NULL WHERE id = @id";
         public const string MarkFailed = "UPDATE deliveries SET status = @status, last_error = @error WHERE id = @id AND status <> 'sent'";
         public const string All = "SELECT " + Columns + " FROM deliveries ORDER BY due_at, plan_id, period, channel";
+        public const string ForPlan = "SELECT " + Columns + " FROM deliveries WHERE plan_id = @planId AND (@period IS NULL OR period = @period) ORDER BY due_at, period, channel";
         public const string Unfinished = "SELECT " + Columns + " FROM deliveries WHERE status IN ('sending', 'pending') ORDER BY due_at";
         public const string InsertReminder = """
             INSERT INTO reminders (plan_id, period, department, offset_days, sent_at, recipient)

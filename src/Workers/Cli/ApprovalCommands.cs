@@ -177,7 +177,7 @@ public static class ApprovalCommands
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var producer = services.GetRequiredService<ReportProducer>();
         var register = services.GetRequiredService<OutgoingRegister>();
-        var ledger = services.GetRequiredService<DeliveryLedger>().All().Where(r => r.PlanId == plan.Id).ToList();
+        var ledger = services.GetRequiredService<DeliveryLedger>().For(plan.Id);
         using var connection = services.GetRequiredService<HubDatabase>().Open();
         var store = new ApprovalStore(connection);
         var rows = store.All(plan.Id).ToDictionary(r => r.Period, StringComparer.Ordinal);
@@ -269,7 +269,7 @@ public static class ApprovalCommands
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var register = services.GetRequiredService<OutgoingRegister>();
-        var ledger = services.GetRequiredService<DeliveryLedger>().All().Where(r => r.PlanId == setup.Body.Id).ToList();
+        var ledger = services.GetRequiredService<DeliveryLedger>().For(setup.Body.Id);
         using var connection = services.GetRequiredService<HubDatabase>().Open();
         var rows = new ApprovalStore(connection).All(setup.Body.Id).ToDictionary(r => r.Period, StringComparer.Ordinal);
         foreach (var period in setup.Calendar.Where(x => rows.ContainsKey(x.Period) || RollupSetup.DraftAt(x) <= now))

@@ -79,7 +79,7 @@ public sealed class ReviewReader(PlanRegistry registry, HubDatabase database, Re
             DeliverySchedule.DraftAt(period),
             DeliverySchedule.SendAt(plan, period),
             issued?.Number,
-            ledger.All().Where(r => r.PlanId == plan.Id && r.Period == period.Period).ToList(),
+            ledger.For(plan.Id, period.Period),
             store.Receipts(plan.Id, period.Period).Where(r => ApprovalWorkflow.IsLate(row?.ApprovedAt, r.ReceivedAt)).ToList());
     }
 

@@ -93,7 +93,7 @@ public sealed class DeliveryHost : IAsyncDisposable
     public async Task<ITrigger?> ReportTriggerAsync(string period) =>
         await (await SchedulerAsync()).GetTrigger(new TriggerKey($"{PlanId}|{period}|report", ScheduleSync.Job.Group));
 
-    public IReadOnlyList<DeliveryRow> Rows(string period) => Ledger.All().Where(r => r.PlanId == PlanId && r.Period == period).OrderBy(r => r.Channel, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<DeliveryRow> Rows(string period) => Ledger.For(PlanId, period).OrderBy(r => r.Channel, StringComparer.Ordinal).ToList();
 
     /// <summary>The .eml files and forwarded JSON files in the outbox, by name.</summary>
     public IReadOnlyList<string> OutboxFiles(string pattern = "*.eml", string? subfolder = null)

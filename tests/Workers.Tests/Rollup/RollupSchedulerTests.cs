@@ -28,7 +28,7 @@ public sealed class RollupSchedulerTests(ITestOutputHelper output) : IDisposable
 
         clock.Advance(TimeSpan.FromHours(1));
 
-        var rows = await DeliveryHost.EventuallyAsync(() => hub.Ledger.All().Where(r => r.PlanId == Body && r.Period == "2026-11").OrderBy(r => r.Channel, StringComparer.Ordinal).ToList(),
+        var rows = await DeliveryHost.EventuallyAsync(() => hub.Ledger.For(Body, "2026-11").OrderBy(r => r.Channel, StringComparer.Ordinal).ToList(),
             r => r.Count == 2 && r.All(x => x.Status == "sent"), "the 2026-11 roll-up sent on email and forward");
         Assert.Equal([("email", "ubnd@quang-ngai.example", deadline), ("forward", DeliverySchedule.ForwardRecipient, deadline)], rows.Select(r => (r.Channel, r.Recipient, r.DueAt)));
         Assert.Equal([$"{Body}_2026-11.eml"], hub.OutboxFiles());
