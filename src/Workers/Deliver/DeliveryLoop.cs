@@ -21,6 +21,8 @@ public sealed record IssuedReport(string Number, MimeMessage Email, string EmlFi
 /// (compiled, numbered, rendered, signed and stored, or found in the register). <paramref name="Issue"/> takes
 /// <c>correction</c>: true issues a new number naming the current one. <paramref name="RequiresApproval"/>: the report needs
 /// approval; while it has none, nothing is issued or sent and each channel's ledger row says <c>awaiting_approval</c>.
+/// <paramref name="TellLate"/>: told when such a hold leaves a channel unsent once the send time has come (the notice to the
+/// level above, itself sent once).
 /// </summary>
 public sealed record DeliveryRequest(
     string BodyId,
@@ -29,7 +31,8 @@ public sealed record DeliveryRequest(
     IReadOnlyList<string> Channels,
     string EmailRecipient,
     Func<bool, CancellationToken, Task<IssuedReport>> Issue,
-    bool RequiresApproval = false);
+    bool RequiresApproval = false,
+    Func<CancellationToken, Task>? TellLate = null);
 
 /// <summary>One reminder: whom it reminds (a department's code, a commune's id) and the email that does it.</summary>
 public sealed record Reminder(string Addressee, string Email, MimeMessage Message, string FileName);
@@ -67,7 +70,13 @@ public sealed class DeliveryLoop(
         // tell a send in progress from one a crash left open. The kernel drops the lock when a process dies.
         using var exclusive = await DeliveryLock.AcquireAsync(Path.Combine(options.Value.Data, "deliver.lock"), TimeSpan.FromMinutes(15), cancellationToken);
         // Asked under the lock: an approval that lands while another process delivers is seen by the next one.
-        if (request.RequiresApproval && !IsApproved(request.BodyId, request.Period)) return Hold(request);
+        if (request.RequiresApproval && !IsApproved(request.BodyId, request.Period))
+        {
+            var held = Hold(request);
+            if (request.TellLate is { } tell && held.Any(o => o.Status == DeliveryLedger.AwaitingApproval) && clock.GetUtcNow() >= request.DueAt)
+                await tell(cancellationToken);
+            return held;
+        }
         if (correction)
         {
             // Numbered and stored before any channel is claimed: a crash from here on resumes with this number.

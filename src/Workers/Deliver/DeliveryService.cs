@@ -35,19 +35,16 @@ public sealed class DeliveryService(
     /// the old one (Decree 30 Art. 18.3), sent on every channel again. A report held for approval once its send time has
     /// come is late: whoever the plan's delivery.lateNotice lists is told, once.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Plan plan, string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var reportingPeriod = RequirePeriod(plan, period);
         var dueAt = DeliverySchedule.SendAt(plan, reportingPeriod);
-        var outcomes = await loop.DeliverAsync(new DeliveryRequest(plan.Id, period, dueAt, plan.Channels, plan.HigherLevel.Email, async (corrected, ct) =>
+        return loop.DeliverAsync(new DeliveryRequest(plan.Id, period, dueAt, plan.Channels, plan.HigherLevel.Email, async (corrected, ct) =>
         {
             var outputs = (await issuer.IssueAsync(plan, period, corrected, ct)).Outputs;
             return new IssuedReport(outputs.Number!, outputs.Email, ReportEmail.FileName(outputs.Report, "eml"),
                 ReportForwarder.Message(outputs, ForwardMessageId(plan.Id, period), clock.GetUtcNow()));
-        }, RequiresApproval: plan.RequiresApproval), resend, correction, cancellationToken);
-        if (outcomes.Any(o => o.Status == DeliveryLedger.AwaitingApproval) && clock.GetUtcNow() >= dueAt)
-            await lateNotices.SendAsync(plan, reportingPeriod, dueAt, cancellationToken);
-        return outcomes;
+        }, RequiresApproval: plan.RequiresApproval, TellLate: ct => lateNotices.SendAsync(plan, reportingPeriod, dueAt, ct)), resend, correction, cancellationToken);
     }
 
     /// <summary>Reminds the departments that have not reported for a period yet; never those that have. Returns who was reminded.</summary>

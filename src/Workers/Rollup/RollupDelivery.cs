@@ -41,16 +41,14 @@ public sealed class RollupDelivery(
     public static string Suffix(HigherBody body) => "/" + body.DocumentCode;
 
     /// <summary>As a commune's: a roll-up held for approval once its send time has come is late, and whoever the body's delivery.lateNotice lists is told, once.</summary>
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken, bool correction = false)
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(string period, bool resend, CancellationToken cancellationToken, bool correction = false)
     {
         var body = setup.Body;
         var rollupPeriod = setup.FindPeriod(period) ?? throw new ArgumentException($"period {period} is not in {body.Id}'s calendar", nameof(period));
         var sendAt = setup.SendAt(rollupPeriod);
-        var outcomes = await loop.DeliverAsync(new DeliveryRequest(body.Id, period, sendAt, body.Channels, body.HigherLevel.Email,
-            (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct), RequiresApproval: body.RequiresApproval), resend, correction, cancellationToken);
-        if (outcomes.Any(o => o.Status == DeliveryLedger.AwaitingApproval) && clock.GetUtcNow() >= sendAt)
-            await lateNotices.SendAsync(body, rollupPeriod, sendAt, cancellationToken);
-        return outcomes;
+        return loop.DeliverAsync(new DeliveryRequest(body.Id, period, sendAt, body.Channels, body.HigherLevel.Email,
+            (corrected, ct) => IssueAsync(rollupPeriod, corrected, ct), RequiresApproval: body.RequiresApproval,
+            TellLate: ct => lateNotices.SendAsync(body, rollupPeriod, sendAt, ct)), resend, correction, cancellationToken);
     }
 
     /// <summary>The roll-up issued (numbered, signed, stored) or found in the register, as the loop sends it.</summary>
