@@ -16,10 +16,14 @@ public sealed record ApprovalStanding(string State, string? ApprovedBy = null, D
 
     /// <summary>Pure: <paramref name="now"/> is an input; <paramref name="row"/> is the stored approval, if any.</summary>
     public static ApprovalStanding For(Plan plan, ReportingPeriod period, ApprovalRow? row, DateTimeOffset now) =>
-        !plan.RequiresApproval ? new(NotRequired)
+        For(plan.RequiresApproval, DeliverySchedule.DraftAt(period), row, now);
+
+    /// <summary>The same for any report (a commune's, a higher body's roll-up): whether it needs approval and when its draft is due.</summary>
+    public static ApprovalStanding For(bool requiresApproval, DateTimeOffset draftAt, ApprovalRow? row, DateTimeOffset now) =>
+        !requiresApproval ? new(NotRequired)
         : row is not null ? new(row.State, row.ApprovedBy, row.ApprovedAt)
-        : now < DeliverySchedule.DraftAt(period) ? new(NotDrafted)
-        // The cut-off passed with no draft stored (the hub was down at the cut-off): a draft all the same, as `drafts` lists it.
+        : now < draftAt ? new(NotDrafted)
+        // The draft time passed with no draft stored (the hub was down then): a draft all the same, as `drafts` lists it.
         : new(ApprovalStates.Draft);
 
     /// <summary>The words the CLI's tables print: "not required", "not drafted yet", "draft", "ready", "approved by U at T".</summary>
@@ -49,10 +53,8 @@ public sealed class ApprovalStandings(PlanCatalog catalog, IReadOnlyList<Approva
         var plan = catalog.Find(planId);
         var row = _rows.GetValueOrDefault((planId, period));
         if (rollup is not null && planId == rollup.Body.Id)
-            return !rollup.Body.RequiresApproval ? new(ApprovalStanding.NotRequired)
-                : row is not null ? new(row.State, row.ApprovedBy, row.ApprovedAt)
-                : rollup.FindPeriod(period) is { } p && now < Rollup.RollupSetup.DraftAt(p) ? new(ApprovalStanding.NotDrafted)
-                : new(ApprovalStates.Draft);
+            // A period the body's calendar no longer has is past its draft time.
+            return ApprovalStanding.For(rollup.Body.RequiresApproval, rollup.FindPeriod(period) is { } p ? Rollup.RollupSetup.DraftAt(p) : DateTimeOffset.MinValue, row, now);
         if (plan is null || !plan.RequiresApproval) return new(ApprovalStanding.NotRequired);
         return catalog.FindPeriod(plan, period) is { } reportingPeriod
             ? ApprovalStanding.For(plan, reportingPeriod, row, now)
