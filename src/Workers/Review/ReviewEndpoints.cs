@@ -223,15 +223,7 @@ public static class ReviewEndpoints
     private static string Refusal(UserRow user, string action, string? state)
     {
         if (state == ApprovalStates.Approved && action != "reopen") return "Báo cáo đã được phê duyệt, kỳ báo cáo đã khóa; không thay đổi được nữa.";
-        var what = action switch
-        {
-            "return" => "trả lại báo cáo của bộ phận",
-            "edit" => "sửa nội dung báo cáo",
-            "ready" => "trình ký",
-            "reopen" => "lập báo cáo thay thế",
-            _ => "phê duyệt và ký số",
-        };
-        return $"Tài khoản {user.UserName} ({ReviewPages.RoleName(user.Role)}) không được {what}.";
+        return $"Tài khoản {user.UserName} ({ReviewPages.RoleName(user.Role)}) không được {ReviewPages.ActionVerb(action)}.";
     }
 
     private static string ReportingName(Plan plan, string department) => plan.FindDepartment(department)?.Name ?? department;

@@ -54,11 +54,17 @@ public static class ReviewPages
         "marked_ready" => "Trình ký",
         "approved" => "Phê duyệt, ký số",
         "reopened" => "Mở lại để lập báo cáo thay thế",
-        _ when action.EndsWith("_refused", StringComparison.Ordinal) => "Bị từ chối: " + ActionName(action[..^"_refused".Length]),
-        "return" => "trả lại bộ phận",
-        "edit" => "sửa nội dung",
+        _ when action.EndsWith("_refused", StringComparison.Ordinal) => "Bị từ chối: " + ActionVerb(action[..^"_refused".Length]),
+        _ => action,
+    };
+
+    /// <summary>What one of the page's forms asks to do (return, edit, ready, approve, reopen), as a refusal names it.</summary>
+    public static string ActionVerb(string action) => action switch
+    {
+        "return" => "trả lại báo cáo của bộ phận",
+        "edit" => "sửa nội dung báo cáo",
         "ready" => "trình ký",
-        "approve" => "phê duyệt",
+        "approve" => "phê duyệt và ký số",
         "reopen" => "lập báo cáo thay thế",
         _ => action,
     };
