@@ -65,7 +65,8 @@ public static class ApprovalCommands
 
     public static Command Review()
     {
-        var (plan, period, user) = Target();
+        // The office reviews; with one office user on the plan, --user may be left out (the password is still asked and checked).
+        var (plan, period, user) = Target(userRequired: false);
         var back = new Option<string?>("--return") { Description = "Send this department's update back (its code), with --comment" };
         var comment = new Option<string?>("--comment") { Description = "What the department must correct (it sees it on its portal page and by email)" };
         var edit = new Option<string?>("--edit") { Description = $"Edit one of the commune's own sections, with --text: {string.Join(", ", ApprovalSections.All)}" };
@@ -204,10 +205,14 @@ public static class ApprovalCommands
         }
     }
 
-    private static (Option<string> Plan, Option<string> Period, Option<string> User) Target() => (
+    private static (Option<string> Plan, Option<string> Period, Option<string> User) Target(bool userRequired = true) => (
         new Option<string>("--plan") { Description = "Plan id (its file says approval: required)", Required = true },
         new Option<string>("--period") { Description = "Period label, e.g. 2026-Q1", Required = true },
-        new Option<string>("--user") { Description = "Who acts (a user of the plan, see `users list`)", Required = true });
+        new Option<string>("--user")
+        {
+            Description = userRequired ? "Who acts (a user of the plan, see `users list`)" : "Who acts (an office user of the plan, see `users list`); absent: the plan's only office user",
+            Required = userRequired,
+        });
 
     /// <summary>
     /// The report (a plan's, or on a higher hub the body's roll-up when --plan names the body), the plan when it is a
@@ -239,7 +244,7 @@ public static class ApprovalCommands
             if (!p.RequiresApproval) throw new UserException($"--plan {p.Id}: its file says approval: {p.Approval ?? "none"}; its reports are sent without review, so there is nothing to {action}");
             subject = approvals.Subject(p, CliSupport.RequirePeriod(catalog, p, parse.GetValue(period)!).Period);
         }
-        var name = parse.GetValue(user)!;
+        var name = parse.GetValue(user) ?? OnlyOfficeUser(services, subject.Id);
         var password = PasswordInput.Read($"password of {name}", confirm: false);
         try
         {
@@ -249,6 +254,17 @@ public static class ApprovalCommands
         {
             throw new UserException(e.Message);
         }
+    }
+
+    /// <summary>The plan's one office user, when --user is left out; refused in one line when it has none or several.</summary>
+    private static string OnlyOfficeUser(IServiceProvider services, string planId)
+    {
+        using var connection = services.GetRequiredService<HubDatabase>().Open();
+        var office = new UserStore(connection).List(planId).Where(u => u.Role == UserRoles.Office).Select(u => u.UserName).ToList();
+        return office.Count == 1 ? office[0]
+            : throw new UserException(office.Count == 0
+                ? $"--user: {planId} has no office user; add one (users add --plan {planId} --role office) or name the user"
+                : $"--user is needed: {planId} has {office.Count} office users ({string.Join(", ", office)})");
     }
 
     /// <summary>The higher body --plan names (seeds/higher/&lt;id&gt;.json, the host set up for it); null for a plan.</summary>
